@@ -1,0 +1,35 @@
+// One rollup run: every entry, shared chunks (so each class is defined once), ESM + CJS, and
+// bundled .d.ts/.d.cts. ky and valibot are bundled (ky is ESM-only); ws stays external and is
+// only ever reached from the Node build.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { dts } from 'rollup-plugin-dts';
+import esbuild from 'rollup-plugin-esbuild';
+
+export const entries = {
+  index: 'src/index.ts',
+  'index.node': 'src/index.node.ts',
+  mock: 'src/mock/index.ts',
+};
+
+const external = (id) => id.startsWith('node:') || id === 'ws' || id === 'isomorphic-ws';
+
+export default [
+  {
+    input: entries,
+    external,
+    plugins: [nodeResolve({ exportConditions: ['import', 'module', 'default'] }), esbuild({ target: 'es2022', sourceMap: false })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+    ],
+  },
+  {
+    input: entries,
+    external,
+    plugins: [dts({ respectExternal: false })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
+    ],
+  },
+];

@@ -1,0 +1,232 @@
+/**
+ * client/client — `AuiClient`: every REST endpoint of the AUI Messaging API as a typed method.
+ * Each method checks its input (no request is sent for bad input), builds the wire call (path
+ * parameters encoded, query vs body decided here) and hands it to the transport.
+ * Imports: http, schemas, errors, keys (through options). Never mock, cli or server.
+ */
+import { APIPromise } from '../http/api-promise.ts';
+import { createTransport, type RequestOptions, type Transport } from '../http/transport.ts';
+import { checkInput } from '../schemas/check.ts';
+import {
+  CreateTaskSchema,
+  IdSchema,
+  ListTasksSchema,
+  OptionalRecordSchema,
+  RecordSchema,
+  RenderWidgetSchema,
+  RequestOptionsSchema,
+  SendMessageSchema,
+  TextConversationSchema,
+  TraceInfoQuerySchema,
+} from '../schemas/params.ts';
+import {
+  AnyObjectSchema,
+  FollowupSuggestionsSchema,
+  MessageSchema,
+  MessagesSchema,
+  RenderedWidgetSchema,
+  TaskPageSchema,
+  TaskSchema,
+  type AgentContext,
+  type FollowupSuggestions,
+  type Message,
+  type RenderedWidget,
+  type Task,
+  type TaskPage,
+  type TextConversation,
+  type TraceInfo,
+} from '../schemas/wire.ts';
+import { type AuiClientOptions, resolveOptions, type ResolvedOptions } from './options.ts';
+
+const API = 'api/v1/external';
+
+export interface CreateTaskParams {
+  user_id: string;
+  /** Default: the client's `taskOriginType` (`'web-widget'`). */
+  task_origin_type?: string;
+  agent?: { agent_id?: string; version_id?: string; version_tag?: string; bundle_mode?: boolean };
+}
+
+export interface ListTasksParams {
+  user_id: string;
+  /** 1-based. Default 1. */
+  page?: number;
+  /** Default 10. */
+  size?: number;
+}
+
+export interface MessageContext {
+  url?: string | null;
+  lead_details?: Record<string, unknown> | null;
+  [key: string]: unknown;
+}
+
+export interface SendMessageParams {
+  task_id: string;
+  text?: string;
+  context?: MessageContext | null;
+  agent_variables?: Record<string, unknown>;
+  include_business_trace?: boolean;
+  include_context_trace?: boolean;
+}
+
+export interface TraceInfoQuery {
+  include_business_logic?: boolean;
+  include_context_logic?: boolean;
+}
+
+export interface TextConversationParams {
+  /** E.164, e.g. `+14155550123`. */
+  phoneNumber: string;
+  channel: 'whatsapp' | 'sms';
+  message?: string;
+}
+
+export interface RenderWidgetParams {
+  task_id: string;
+  integration_code: string;
+  card_template_code: string;
+  variables: Record<string, unknown>;
+}
+
+export class AuiClient {
+  readonly tasks: {
+    create(params: CreateTaskParams, options?: RequestOptions): APIPromise<Task>;
+    list(params: ListTasksParams, options?: RequestOptions): APIPromise<TaskPage>;
+    iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncIterable<Task>;
+    get(task_id: string, options?: RequestOptions): APIPromise<Task>;
+    messages(task_id: string, options?: RequestOptions): APIPromise<Message[]>;
+  };
+  readonly messages: {
+    send(params: SendMessageParams, options?: RequestOptions): APIPromise<Message>;
+  };
+  /** @internal the normalised options, shared with the streaming engine. */
+  protected readonly config: ResolvedOptions;
+  readonly #call: Transport;
+
+  constructor(options: AuiClientOptions = {}) {
+    this.config = resolveOptions(options);
+    this.#call = createTransport(this.config);
+    this.tasks = {
+      create: (params, options) =>
+        this.#guard(() => {
+          checkInput(CreateTaskSchema, params, 'tasks.create', 'params');
+          const body = { ...params, task_origin_type: params.task_origin_type ?? this.config.taskOriginType };
+          return this.#call<Task>({ method: 'POST', path: `${API}/tasks`, body, schema: TaskSchema, where: 'tasks.create' }, this.#options(options, 'tasks.create'));
+        }),
+      list: (params, options) =>
+        this.#guard(() => {
+          checkInput(ListTasksSchema, params, 'tasks.list', 'params');
+          return this.#call<TaskPage>({ method: 'GET', path: `${API}/tasks`, query: { ...params }, schema: TaskPageSchema, where: 'tasks.list' }, this.#options(options, 'tasks.list'));
+        }),
+      iterate: (params, options) => {
+        checkInput(ListTasksSchema, params, 'tasks.iterate', 'params');
+        this.#options(options, 'tasks.iterate');
+        return this.#iterate(params, options);
+      },
+      get: (task_id, options) =>
+        this.#guard(() =>
+          this.#call<Task>({ method: 'GET', path: `${API}/tasks/${this.#id(task_id, 'tasks.get', 'task_id')}`, schema: TaskSchema, where: 'tasks.get' }, this.#options(options, 'tasks.get')),
+        ),
+      messages: (task_id, options) =>
+        this.#guard(() =>
+          this.#call<Message[]>(
+            { method: 'GET', path: `${API}/tasks/${this.#id(task_id, 'tasks.messages', 'task_id')}/messages`, schema: MessagesSchema, where: 'tasks.messages' },
+            this.#options(options, 'tasks.messages'),
+          ),
+        ),
+    };
+    this.messages = {
+      send: (params, options) =>
+        this.#guard(() => {
+          checkInput(SendMessageSchema, params, 'messages.send', 'params');
+          const { include_business_trace, include_context_trace, ...body } = params;
+          return this.#call<Message>(
+            {
+              method: 'POST',
+              path: `${API}/message`,
+              query: { is_external_api: true, include_business_trace, include_context_trace },
+              body,
+              schema: MessageSchema,
+              where: 'messages.send',
+              unsafe: true,
+            },
+            this.#options(options, 'messages.send'),
+          );
+        }),
+    };
+  }
+
+  /** Parameters, entities and static context the agent holds (`POST /agent-context`). */
+  agentContext(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<AgentContext> {
+    return this.#guard(() => {
+      checkInput(RecordSchema, body, 'agentContext', 'body');
+      return this.#call<AgentContext>({ method: 'POST', path: `${API}/agent-context`, body, schema: AnyObjectSchema, where: 'agentContext' }, this.#options(options, 'agentContext'));
+    });
+  }
+
+  /** Follow-up suggestions (`POST /direct-followup-suggestions`), e.g. `{ context: { task_id } }`. */
+  followupSuggestions(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<FollowupSuggestions> {
+    return this.#guard(() => {
+      checkInput(OptionalRecordSchema, body, 'followupSuggestions', 'body');
+      return this.#call<FollowupSuggestions>(
+        { method: 'POST', path: `${API}/direct-followup-suggestions`, body, schema: FollowupSuggestionsSchema, where: 'followupSuggestions' },
+        this.#options(options, 'followupSuggestions'),
+      );
+    });
+  }
+
+  /** The reasoning trace of one message. */
+  traceInfo(task_id: string, message_id: string, query: TraceInfoQuery = {}, options?: RequestOptions): APIPromise<TraceInfo> {
+    return this.#guard(() => {
+      const path = `${API}/tasks/${this.#id(task_id, 'traceInfo', 'task_id')}/messages/${this.#id(message_id, 'traceInfo', 'message_id')}/trace-info`;
+      checkInput(TraceInfoQuerySchema, query, 'traceInfo', 'query');
+      return this.#call<TraceInfo>({ method: 'GET', path, query: { ...query }, schema: AnyObjectSchema, where: 'traceInfo' }, this.#options(options, 'traceInfo'));
+    });
+  }
+
+  /** Starts a WhatsApp or SMS conversation (`POST /text/conversation`). */
+  textConversation(params: TextConversationParams, options?: RequestOptions): APIPromise<TextConversation> {
+    return this.#guard(() => {
+      checkInput(TextConversationSchema, params, 'textConversation', 'params');
+      return this.#call<TextConversation>(
+        { method: 'POST', path: `${API}/text/conversation`, body: params, schema: AnyObjectSchema, where: 'textConversation', unsafe: true },
+        this.#options(options, 'textConversation'),
+      );
+    });
+  }
+
+  /** Renders a widget card from integration data (`POST /widgets`). */
+  renderWidget(params: RenderWidgetParams, options?: RequestOptions): APIPromise<RenderedWidget> {
+    return this.#guard(() => {
+      checkInput(RenderWidgetSchema, params, 'renderWidget', 'params');
+      return this.#call<RenderedWidget>({ method: 'POST', path: `${API}/widgets`, body: params, schema: RenderedWidgetSchema, where: 'renderWidget' }, this.#options(options, 'renderWidget'));
+    });
+  }
+
+  async *#iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncGenerator<Task> {
+    for (let page = 1; ; page++) {
+      const result = await this.tasks.list({ ...params, page }, options);
+      yield* result.tasks;
+      if (result.tasks.length === 0 || result.tasks.length < result.size || page * result.size >= result.total) return;
+    }
+  }
+
+  /** Input errors become a rejected APIPromise, so `await` and `.catch` see them like any other. */
+  #guard<T>(run: () => APIPromise<T>): APIPromise<T> {
+    try {
+      return run();
+    } catch (error) {
+      return new APIPromise<T>(Promise.reject(error));
+    }
+  }
+
+  #options(options: RequestOptions | undefined, where: string): RequestOptions {
+    return checkInput<RequestOptions | undefined>(RequestOptionsSchema, options, where, 'options') ?? {};
+  }
+
+  #id(value: string, where: string, name: string): string {
+    checkInput(IdSchema, value, where, name);
+    return encodeURIComponent(value);
+  }
+}

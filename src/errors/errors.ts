@@ -1,0 +1,236 @@
+/**
+ * errors/errors — the error classes users catch. Small classes, one per thing that can go wrong.
+ * Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
+ * copies of the package). Messages are redacted at construction; no class ever holds a library
+ * error (ky's HTTPError, a WebSocket event) as `cause`, because those carry the request headers.
+ * Leaf module: imports only ./redact.
+ */
+import { redact, redactValue } from './redact.ts';
+
+const KINDS = Symbol.for('aui-messaging.error.kinds');
+
+/** Where a message stands after a failure: `'unknown'` means it may have reached the agent. */
+export type Delivered = boolean | 'unknown';
+
+/** One validation problem, whatever shape the server used (`detail[]`, `errors[]`). */
+export interface Issue {
+  path: Array<string | number>;
+  message: string;
+  type?: string;
+}
+
+export class AuiError extends Error {
+  /** Stable class name, kept through minification; used for branding and the SSE envelope. */
+  static readonly kind: string = 'AuiError';
+  /** For `messages.send` and streamed turns: did the message reach AUI? */
+  delivered?: Delivered;
+
+  constructor(message: string) {
+    super(redact(message));
+    const kinds: string[] = [];
+    for (let ctor = new.target as unknown as { kind?: string } | null; ctor && ctor.kind; ctor = Object.getPrototypeOf(ctor)) {
+      if (!kinds.includes(ctor.kind)) kinds.push(ctor.kind);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+    Object.defineProperty(this, 'name', { value: kinds[0] ?? 'AuiError', writable: true, configurable: true });
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    return Array.isArray(kinds) ? kinds.includes(this.kind) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { ...redactValue({ ...this } as Record<string, unknown>), name: this.name, message: this.message };
+  }
+}
+
+export interface APIErrorInit {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  requestId?: string | undefined;
+  message?: string;
+}
+
+/** The server answered with an error status. */
+export class APIError extends AuiError {
+  static override readonly kind: string = 'APIError';
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+  readonly requestId?: string;
+
+  constructor(init: APIErrorInit) {
+    super(init.message ?? `${init.status} ${summarise(init.body)}`);
+    this.status = init.status;
+    this.body = redactValue(init.body);
+    this.headers = init.headers ?? {};
+    if (init.requestId) this.requestId = init.requestId;
+  }
+}
+
+/** 400: an application error such as content moderation; `extra_data` varies by error. */
+export class BadRequestError extends APIError {
+  static override readonly kind: string = 'BadRequestError';
+  readonly description?: string;
+  readonly extra_data?: Record<string, unknown>;
+
+  constructor(init: APIErrorInit) {
+    const body = (isRecord(init.body) ? init.body : {}) as { description?: unknown; message?: unknown; extra_data?: unknown };
+    const description = typeof body.description === 'string' ? body.description : undefined;
+    const detail = typeof body.message === 'string' ? body.message : summarise(init.body);
+    super({ ...init, message: init.message ?? `400 ${description ?? 'Bad Request'}: ${detail}` });
+    if (description !== undefined) this.description = description;
+    if (isRecord(body.extra_data)) this.extra_data = redactValue(body.extra_data);
+  }
+}
+
+export class AuthenticationError extends APIError {
+  static override readonly kind: string = 'AuthenticationError';
+}
+export class PermissionDeniedError extends APIError {
+  static override readonly kind: string = 'PermissionDeniedError';
+}
+export class NotFoundError extends APIError {
+  static override readonly kind: string = 'NotFoundError';
+}
+
+/** 422: the request failed the server's validation; `issues` is the same list whatever the body. */
+export class UnprocessableEntityError extends APIError {
+  static override readonly kind: string = 'UnprocessableEntityError';
+  readonly issues: Issue[];
+
+  constructor(init: APIErrorInit & { issues?: Issue[] }) {
+    const issues = init.issues ?? issuesOf(init.body);
+    super({ ...init, message: init.message ?? `422 ${issues.length ? issues.map(formatIssue).join('; ') : summarise(init.body)}` });
+    this.issues = issues;
+  }
+}
+
+/** 429: `retryAfterMs` is what the server asked for (Retry-After), when it said. */
+export class RateLimitError extends APIError {
+  static override readonly kind: string = 'RateLimitError';
+  readonly retryAfterMs?: number;
+
+  constructor(init: APIErrorInit & { retryAfterMs?: number | undefined }) {
+    super(init);
+    const ms = init.retryAfterMs ?? parseRetryAfter(init.headers?.['retry-after']);
+    if (ms !== undefined) this.retryAfterMs = ms;
+  }
+}
+
+export class InternalServerError extends APIError {
+  static override readonly kind: string = 'InternalServerError';
+}
+
+/** The request never got an answer: refused, reset, DNS, or retries/reconnects exhausted. */
+export class APIConnectionError extends AuiError {
+  static override readonly kind: string = 'APIConnectionError';
+}
+export class APITimeoutError extends APIConnectionError {
+  static override readonly kind: string = 'APITimeoutError';
+}
+
+/** The caller aborted (signal, `stream.abort()`, `break`). Never reported as unhandled. */
+export class APIUserAbortError extends AuiError {
+  static override readonly kind: string = 'APIUserAbortError';
+  constructor(message = 'Request was aborted.') {
+    super(message);
+  }
+}
+
+/** Bad input, caught before any network call; `path` names the field. */
+export class InvalidRequestError extends AuiError {
+  static override readonly kind: string = 'InvalidRequestError';
+  readonly path: Array<string | number>;
+  constructor(message: string, path: Array<string | number> = []) {
+    super(message);
+    this.path = path;
+  }
+}
+
+/** The server's reply did not have the shape the SDK relies on; `path` names the field. */
+export class ResponseValidationError extends AuiError {
+  static override readonly kind: string = 'ResponseValidationError';
+  readonly path: Array<string | number>;
+  constructor(message: string, path: Array<string | number> = []) {
+    super(message);
+    this.path = path;
+  }
+}
+
+/** `session.close()` was called while this turn was still queued; it was never sent. */
+export class SessionClosedError extends AuiError {
+  static override readonly kind: string = 'SessionClosedError';
+  constructor(message = 'The session was closed before this turn was sent.') {
+    super(message);
+    this.delivered = false;
+  }
+}
+
+/** A streamed turn was cut off and could not be recovered; see `delivered` before retrying. */
+export class TurnInterruptedError extends AuiError {
+  static override readonly kind: string = 'TurnInterruptedError';
+  readonly task_id: string;
+  override delivered: Delivered;
+  readonly partialText: string;
+
+  constructor(init: { task_id: string; delivered: Delivered; partialText?: string; message?: string }) {
+    super(
+      init.message ??
+        `The turn on task ${init.task_id} was interrupted (delivered: ${String(init.delivered)}).`,
+    );
+    this.task_id = init.task_id;
+    this.delivered = init.delivered;
+    this.partialText = init.partialText ?? '';
+  }
+}
+
+/* ---------------------------------------------------------------- helpers used by ./map */
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Normalises the 422 shapes seen (`{detail: [...]}`, `{errors: [...]}`) into one list; anything else → []. */
+export function issuesOf(body: unknown): Issue[] {
+  if (!isRecord(body)) return [];
+  const list = Array.isArray(body.detail) ? body.detail : Array.isArray(body.errors) ? body.errors : [];
+  return list.filter(isRecord).map((item) => {
+    const loc = Array.isArray(item.loc) ? item.loc.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
+    const issue: Issue = { path: loc, message: typeof item.msg === 'string' ? item.msg : typeof item.message === 'string' ? item.message : 'invalid' };
+    if (typeof item.type === 'string') issue.type = item.type;
+    return issue;
+  });
+}
+
+function formatIssue(issue: Issue): string {
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+/** Retry-After (seconds or HTTP date) → ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** A one-line human summary of an error body for messages. */
+function summarise(body: unknown): string {
+  if (typeof body === 'string') return body.length > 200 ? `${body.slice(0, 200)}…` : body || 'no body';
+  if (isRecord(body)) {
+    if (typeof body.detail === 'string') return body.detail;
+    if (typeof body.message === 'string') return typeof body.description === 'string' ? `${body.description}: ${body.message}` : body.message;
+    if (typeof body.description === 'string') return body.description;
+  }
+  try {
+    const text = JSON.stringify(body);
+    return text && text !== '{}' ? (text.length > 200 ? `${text.slice(0, 200)}…` : text) : 'no details';
+  } catch {
+    return 'no details';
+  }
+}

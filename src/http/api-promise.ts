@@ -1,0 +1,54 @@
+/**
+ * http/api-promise — what every REST method returns: a Promise of the data that also offers
+ * `.withResponse()` for the raw `Response` and the server's request id.
+ * Imports nothing.
+ */
+
+export interface WithResponse<T> {
+  data: T;
+  response: Response;
+  /** The server's `x-request-id`, when it sent one (quote it to AUI support). */
+  requestId?: string;
+}
+
+export class APIPromise<T> extends Promise<T> {
+  #result: Promise<WithResponse<T>>;
+  #data?: Promise<T>;
+
+  constructor(result: Promise<WithResponse<T>>) {
+    // The base promise is never used: every then/catch/finally goes to `#result`, so an error is
+    // reported once, by whichever of the two the caller awaited.
+    super((resolve) => resolve(undefined as T));
+    this.#result = result;
+  }
+
+  // `.then()` on an APIPromise returns a plain Promise, not another APIPromise.
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+
+  /** The parsed data together with the `Response` it came from. */
+  withResponse(): Promise<WithResponse<T>> {
+    return this.#result;
+  }
+
+  #parsed(): Promise<T> {
+    this.#data ??= this.#result.then((r) => r.data);
+    return this.#data;
+  }
+
+  override then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.#parsed().then(onfulfilled, onrejected);
+  }
+
+  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
+    return this.#parsed().catch(onrejected);
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.#parsed().finally(onfinally);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * aui-messaging — the public surface of the default entry (web build). Everything a user
+ * imports is named here; each name is defined in the folder that owns it.
+ */
+export { AuiClient } from './client/client.ts';
+export type {
+  CreateTaskParams,
+  ListTasksParams,
+  MessageContext,
+  RenderWidgetParams,
+  SendMessageParams,
+  TextConversationParams,
+  TraceInfoQuery,
+} from './client/client.ts';
+export { REGION_URLS, type AuiClientOptions, type Region } from './client/options.ts';
+export { APIPromise, type WithResponse } from './http/api-promise.ts';
+export type { RequestOptions } from './http/transport.ts';
+export { cachedKey, envKey, staticKey, type ApiKeyInput, type CachedKeyOptions, type KeyProvider, type KeyRequest } from './keys/providers.ts';
+export type { Logger, LogLevel } from './runtime/logger.ts';
+export { VERSION } from './runtime/version.ts';
+export {
+  APIConnectionError,
+  APIError,
+  APITimeoutError,
+  APIUserAbortError,
+  AuiError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ResponseValidationError,
+  SessionClosedError,
+  TurnInterruptedError,
+  UnprocessableEntityError,
+  type Delivered,
+  type Issue,
+} from './errors/errors.ts';
+export { parseCreatedAt, productsOf, type Product } from './schemas/helpers.ts';
+export type {
+  AgentContext,
+  Card,
+  CardParameter,
+  FollowupSuggestions,
+  Message,
+  ParameterType,
+  Party,
+  ProductOption,
+  RenderedWidget,
+  Task,
+  TaskPage,
+  TextConversation,
+  TraceInfo,
+} from './schemas/wire.ts';

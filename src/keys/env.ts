@@ -1,0 +1,21 @@
+/**
+ * keys/env — the one guarded environment accessor. Every read of process/Deno/Bun env in the
+ * SDK goes through `readEnv`, so the web build never names a bare `process` and a Deno run
+ * without --allow-env gets `undefined` instead of a thrown PermissionDenied.
+ * Leaf module: imports nothing.
+ */
+type EnvGlobals = {
+  process?: { env?: Record<string, string | undefined> };
+  Deno?: { env?: { get(name: string): string | undefined } };
+  Bun?: { env?: Record<string, string | undefined> };
+};
+
+export function readEnv(name: string): string | undefined {
+  const g = globalThis as unknown as EnvGlobals;
+  try {
+    const value = g.Deno?.env?.get(name) ?? g.Bun?.env?.[name] ?? g.process?.env?.[name];
+    return value === '' ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * keys/providers — where the network API key comes from. The client asks a KeyProvider before
+ * every HTTP attempt and every WebSocket connect and keeps nothing beyond that attempt, so a
+ * rotated key takes effect on the next request. Also owns the browser guard.
+ * Imports: errors (leaf), runtime (leaf), ./env. Never http, session or client.
+ */
+import { AuiError, InvalidRequestError } from '../errors/errors.ts';
+import { isBrowser } from '../runtime/platform.ts';
+import { readEnv } from './env.ts';
+
+export interface KeyRequest {
+  /** True after the server rejected the last key (a 401 or a socket auth failure). */
+  forceRefresh: boolean;
+  signal?: AbortSignal;
+}
+
+export interface KeyProvider {
+  getKey(request: KeyRequest): string | Promise<string>;
+}
+
+/** What `apiKey` accepts: a key, a provider, or a function called like `getKey`. */
+export type ApiKeyInput = string | KeyProvider | ((request: KeyRequest) => string | Promise<string>);
+
+// Providers that hold a raw long-lived key: refused in browsers unless the app opts in.
+const RAW_KEY = Symbol.for('aui-messaging.key.raw');
+
+/** A fixed key. Fine on a server; refused in a browser unless `dangerouslyAllowBrowser`. */
+export function staticKey(key: string): KeyProvider {
+  if (typeof key !== 'string' || key.trim() === '') throw new InvalidRequestError('apiKey must be a non-empty string.', ['apiKey']);
+  return brand({ getKey: () => key });
+}
+
+/**
+ * A key read from the environment on every call (so a rotated variable is picked up): the
+ * process/Deno/Bun environment, or an explicit `env` object such as a Workers binding.
+ */
+export function envKey(name = 'AUI_NETWORK_API_KEY', env?: Record<string, unknown>): KeyProvider {
+  return brand({
+    getKey: () => {
+      const value = env ? env[name] : readEnv(name);
+      if (typeof value !== 'string' || value === '') {
+        throw new InvalidRequestError(`No API key: set ${name} in the environment or pass \`apiKey\`.`, ['apiKey']);
+      }
+      return value;
+    },
+  });
+}
+
+export interface CachedKeyOptions {
+  /** Reload this many ms before `expiresAt`. Default 60 s. */
+  refreshBefore?: number;
+}
+
+/**
+ * Wraps a loader of short-lived keys: one load shared by concurrent callers, reloaded before
+ * expiry and whenever the server rejected the key (`forceRefresh`).
+ */
+export function cachedKey(
+  load: (request: KeyRequest) => Promise<{ key: string; expiresAt?: number }> | { key: string; expiresAt?: number },
+  options: CachedKeyOptions = {},
+): KeyProvider {
+  const refreshBefore = options.refreshBefore ?? 60_000;
+  let current: { key: string; expiresAt?: number } | undefined;
+  let loading: Promise<string> | undefined;
+
+  const reload = (request: KeyRequest): Promise<string> => {
+    loading ??= (async () => {
+      try {
+        const loaded = await load(request);
+        if (!loaded || typeof loaded.key !== 'string' || loaded.key === '') {
+          throw new AuiError('cachedKey: the loader returned no key.');
+        }
+        current = loaded;
+        return loaded.key;
+      } finally {
+        loading = undefined;
+      }
+    })();
+    return loading;
+  };
+
+  return {
+    getKey(request) {
+      if (loading) return loading;
+      const fresh = current && (current.expiresAt === undefined || current.expiresAt - refreshBefore > Date.now());
+      if (current && fresh && !request.forceRefresh) return current.key;
+      current = undefined;
+      return reload(request);
+    },
+  };
+}
+
+/** Normalises `apiKey` once, at the edge, and applies the browser guard. */
+export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBrowser = false): KeyProvider {
+  const provider =
+    input === undefined
+      ? envKey()
+      : typeof input === 'string'
+        ? staticKey(input)
+        : typeof input === 'function'
+          ? { getKey: input }
+          : input;
+  if (typeof provider?.getKey !== 'function') {
+    throw new InvalidRequestError('apiKey must be a string, a KeyProvider or a function.', ['apiKey']);
+  }
+  if ((provider as { [RAW_KEY]?: true })[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
+    throw new AuiError(
+      'A network API key in browser code can be read by anyone who opens the page. Proxy calls through your server ' +
+        "(createAuiHandler from 'aui-messaging/server', createProxyClient from 'aui-messaging/browser'), pass a KeyProvider " +
+        'that fetches a short-lived key, or set `dangerouslyAllowBrowser: true` if you accept the risk.',
+    );
+  }
+  return provider;
+}
+
+/** Asks the provider and checks the answer; never includes the key in any error. */
+export async function resolveKey(provider: KeyProvider, request: KeyRequest): Promise<string> {
+  const key = await provider.getKey(request);
+  if (typeof key !== 'string' || key === '') throw new InvalidRequestError('The key provider returned no key.', ['apiKey']);
+  return key;
+}
+
+function brand(provider: KeyProvider): KeyProvider {
+  Object.defineProperty(provider, RAW_KEY, { value: true });
+  return provider;
+}

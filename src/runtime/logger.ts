@@ -1,0 +1,29 @@
+/**
+ * runtime/logger — the SDK's only way to print. Every line and every argument passes the
+ * redactor first, so a key cannot reach a log through an error, a URL or a body.
+ * Imports: errors/redact (leaf).
+ */
+import { redact, redactValue } from '../errors/redact.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
+
+/** Anything console-shaped. */
+export interface Logger {
+  debug(message: string, ...rest: unknown[]): void;
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 99 };
+
+export type Log = (level: Exclude<LogLevel, 'off'>, message: string, ...rest: unknown[]) => void;
+
+export function createLog(logger: Logger | undefined, level: LogLevel = 'warn'): Log {
+  const sink = logger ?? (globalThis.console as Logger | undefined);
+  const threshold = RANK[level] ?? RANK.warn;
+  return (lineLevel, message, ...rest) => {
+    if (!sink || RANK[lineLevel] < threshold) return;
+    sink[lineLevel](`[aui-messaging] ${redact(message)}`, ...rest.map((item) => redactValue(item instanceof Error ? { name: item.name, message: item.message } : item)));
+  };
+}
