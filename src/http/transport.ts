@@ -16,7 +16,7 @@ import {
   ResponseValidationError,
 } from '../errors/errors.ts';
 import { errorFromStatus } from '../errors/map.ts';
-import { headersToObject } from '../errors/redact.ts';
+import { headersToObject, redactValue } from '../errors/redact.ts';
 import { type KeyProvider, resolveKey } from '../keys/providers.ts';
 import { checkResponse } from '../schemas/check.ts';
 import type { Log } from '../runtime/logger.ts';
@@ -85,7 +85,7 @@ async function call<T>(client: typeof ky, config: TransportConfig, spec: CallSpe
   const timeout = options.timeout ?? config.timeout;
   const signal = options.signal;
   // What the hooks share for this one logical call.
-  const state = { refreshed: false, forceRefresh: false, skipBackoff: false, attempts: 0 };
+  const state = { refreshed: false, forceRefresh: false, skipBackoff: false, attempts: 0, key: '' };
   const headers: Record<string, string> = { ...options.headers };
   if (spec.method === 'POST') headers['idempotency-key'] ??= globalThis.crypto.randomUUID();
 
@@ -125,6 +125,7 @@ async function call<T>(client: typeof ky, config: TransportConfig, spec: CallSpe
           state.attempts++;
           const key = await resolveKey(config.keys, { forceRefresh: state.forceRefresh, ...(signal ? { signal } : {}) });
           state.forceRefresh = state.skipBackoff = false;
+          state.key = key; // kept for this call only, so an error body that echoes it can be redacted
           request.headers.set('x-network-api-key', key);
           config.log('debug', `${spec.method} ${spec.path} (attempt ${state.attempts})`);
         },
@@ -141,7 +142,7 @@ async function call<T>(client: typeof ky, config: TransportConfig, spec: CallSpe
   try {
     response = await client(spec.path, kyOptions);
   } catch (error) {
-    throw await toAuiError(error, spec, timeout, signal);
+    throw await toAuiError(error, spec, timeout, signal, state.key);
   }
 
   const requestId = response.headers.get('x-request-id') ?? undefined;
@@ -159,7 +160,7 @@ async function call<T>(client: typeof ky, config: TransportConfig, spec: CallSpe
   return requestId ? { data, response, requestId } : { data, response };
 }
 
-async function toAuiError(error: unknown, spec: CallSpec, timeout: number, signal: AbortSignal | undefined): Promise<AuiError> {
+async function toAuiError(error: unknown, spec: CallSpec, timeout: number, signal: AbortSignal | undefined, key: string): Promise<AuiError> {
   if (error instanceof AuiError) return error;
   if (signal?.aborted || isAbort(error)) return new APIUserAbortError();
   let result: AuiError;
@@ -174,6 +175,7 @@ async function toAuiError(error: unknown, spec: CallSpec, timeout: number, signa
       // Not JSON (a proxy's HTML page, say): keep the text as the body.
     }
     const headers = headersToObject(response.headers);
+    body = redactValue(body, [key]);
     result = errorFromStatus({ status: response.status, body, headers, requestId: headers['x-request-id'] });
     // A 4xx means AUI looked at the request and refused it; 5xx may have happened after it acted.
     if (response.status < 500 && response.status !== 408) delivered = false;

@@ -1,0 +1,38 @@
+// Pure helpers: the three created_at formats seen on the wire, and both product shapes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCreatedAt, productsOf, type Message } from '../../src/index.node.ts';
+import { VERSION } from '../../src/runtime/version.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+test('parseCreatedAt reads ISO with Z, ISO without zone, and the space-separated form', () => {
+  assert.equal(parseCreatedAt('2026-03-09T14:22:01.000Z')?.toISOString(), '2026-03-09T14:22:01.000Z');
+  assert.equal(parseCreatedAt('2025-11-12T14:03:46.984000')?.toISOString(), '2025-11-12T14:03:46.984Z');
+  assert.equal(parseCreatedAt('2025-10-09 12:26:07.576000')?.toISOString(), '2025-10-09T12:26:07.576Z');
+  assert.equal(parseCreatedAt('2025-10-09T12:26:07+02:00')?.toISOString(), '2025-10-09T10:26:07.000Z');
+  assert.equal(parseCreatedAt('yesterday'), undefined);
+  assert.equal(parseCreatedAt(undefined), undefined);
+});
+
+test('productsOf unifies cards and options/variants_options', () => {
+  const cards = {
+    cards: [{ id: 'p1', name: 'Panasonic NN-SN98JS', is_recommended: true, parameters: [{ param: 'price', title: 'Price', value: '$358.08', type: 'string' }] }],
+  } as Partial<Message>;
+  const options = {
+    options: [{ is_recommended: false, widget_parameters: [{ title: 'Product name', value: 'BLACK+DECKER EM044KB19', type: 'string' }, { title: 'Price', value: 199, type: 'numeric' }] }],
+    variants_options: [{ is_recommended: true, widget_parameters: [{ title: 'Name', value: 'Variant B' }] }],
+  } as Partial<Message>;
+  assert.deepEqual(
+    productsOf(cards as Message).map((p) => [p.source, p.name, p.recommended, p.values]),
+    [['card', 'Panasonic NN-SN98JS', true, { Price: '$358.08' }]],
+  );
+  assert.deepEqual(
+    productsOf(options as Message).map((p) => [p.source, p.name, p.recommended, p.values.Price]),
+    [['option', 'BLACK+DECKER EM044KB19', false, 199], ['variant', 'Variant B', true, undefined]],
+  );
+  assert.deepEqual(productsOf({} as Message), []);
+});
+
+test('VERSION matches package.json', () => {
+  assert.equal(VERSION, pkg.version);
+});
