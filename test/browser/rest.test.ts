@@ -1,10 +1,6 @@
 // Smoke test of the web entry (src/index.ts) in a real browser (headless Chromium via WTR):
 // REST calls over the browser's fetch + CORS against the mock AUI server that
 // web-test-runner.config.mjs starts once for the run and describes at /__mock.json.
-// chai 6 ships no .d.ts and @types/chai is not a devDependency, so `expect` is untyped here.
-// Adding @types/chai makes this directive unnecessary (@ts-ignore, not @ts-expect-error, so
-// that adding it does not break the typecheck).
-// @ts-ignore TS7016: no declaration file for 'chai'
 import { expect } from 'chai';
 import { AuiClient, AuthenticationError, type Message, type Task } from '../../src/index.ts';
 

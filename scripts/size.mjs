@@ -1,0 +1,78 @@
+// npm run size — what the SDK costs a browser app, and what its two bundled dependencies cost.
+//
+// Each bundle is built in memory with esbuild (bundle + minify, ESM, platform browser, the
+// `browser` export condition, target es2022 like the real build), then gzipped with
+// zlib level 9. Sizes are printed in KB = 1024 bytes. Nothing is written to disk.
+//
+//   node scripts/size.mjs          one line per bundle
+//   node scripts/size.mjs --json   the same figures as JSON (bytes)
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const bundles = [
+  {
+    name: 'rest app (tasks.create + messages.send)',
+    source: `
+      import { AuiClient } from './src/index.ts';
+      const aui = new AuiClient({ apiKey: 'k', dangerouslyAllowBrowser: true });
+      const task = await aui.tasks.create({ user_id: 'u' });
+      const message = await aui.messages.send({ task_id: task.id, text: 'hi' });
+      console.log(task.welcome_message, message.text);
+    `,
+  },
+  {
+    // The same app with ky and valibot left out: the SDK's own code.
+    name: '  of which SDK code (ky, valibot external)',
+    external: ['ky', 'valibot'],
+    sameAs: 0,
+  },
+  {
+    name: 'ky alone',
+    source: `import ky from 'ky'; ky('x');`,
+  },
+  {
+    // Every schema the SDK defines (spreading the namespaces keeps all of them) plus safeParse:
+    // valibot as the SDK uses it, with the SDK's schema definitions on top.
+    name: 'valibot as used (schemas/wire + schemas/params + safeParse)',
+    source: `
+      import { safeParse } from 'valibot';
+      import * as wire from './src/schemas/wire.ts';
+      import * as params from './src/schemas/params.ts';
+      export const schemas = { ...wire, ...params };
+      export const check = (schema, value) => safeParse(schema, value);
+    `,
+  },
+];
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function measure({ source, external = [] }) {
+  const result = await esbuild.build({
+    stdin: { contents: source, resolveDir: root, sourcefile: 'size-entry.js', loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    target: 'es2022',
+    external,
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+const results = [];
+for (const bundle of bundles) {
+  const source = bundle.source ?? bundles[bundle.sameAs].source;
+  const size = await measure({ source, external: bundle.external });
+  results.push({ name: bundle.name.trim(), ...size });
+  if (!process.argv.includes('--json')) {
+    console.log(`${bundle.name}: ${kb(size.min)} min, ${kb(size.gzip)} min+gzip`);
+  }
+}
+if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));

@@ -1,0 +1,62 @@
+/**
+ * session/options — the whole reconnect/timeout policy of the streaming engine, on one screen:
+ * defaults, how client and per-session values merge, and the backoff.
+ * Leaf within session/: imports nothing.
+ */
+
+export interface ReconnectOptions {
+  /** Reconnect attempts in a row before giving up. Default 10. */
+  maxRetries?: number;
+  /** Backoff base in ms. Default 500. */
+  minDelay?: number;
+  /** Backoff cap in ms. Default 10 000. */
+  maxDelay?: number;
+  /** A connection open this long resets the attempt count. Default 5 000. */
+  minUptime?: number;
+}
+
+export interface SessionOptions {
+  /** ms for the WebSocket handshake. Default 10 000. */
+  connectTimeout?: number;
+  /** ms without a frame during a turn before its socket is closed and recovery runs. Default 90 000 (the API defines no ping). */
+  idleTimeout?: number;
+  reconnect?: ReconnectOptions;
+  /** Bytes of turns waiting to be sent; a turn that would overflow is rejected. Default 1 MiB. */
+  maxQueueBytes?: number;
+  /** ms recovery may spend reading history for an interrupted turn. Default 60 000. */
+  recoveryTimeout?: number;
+}
+
+export interface ResolvedSessionOptions {
+  connectTimeout: number;
+  idleTimeout: number;
+  reconnect: Required<ReconnectOptions>;
+  maxQueueBytes: number;
+  recoveryTimeout: number;
+}
+
+export function resolveSessionOptions(...layers: Array<SessionOptions | undefined>): ResolvedSessionOptions {
+  const pick = (key: 'connectTimeout' | 'idleTimeout' | 'maxQueueBytes' | 'recoveryTimeout'): number | undefined => {
+    let value: number | undefined;
+    for (const layer of layers) value = layer?.[key] ?? value;
+    return value;
+  };
+  const reconnect = Object.assign({}, ...layers.map((layer) => layer?.reconnect ?? {})) as ReconnectOptions;
+  return {
+    connectTimeout: pick('connectTimeout') ?? 10_000,
+    idleTimeout: pick('idleTimeout') ?? 90_000,
+    maxQueueBytes: pick('maxQueueBytes') ?? 1024 * 1024,
+    recoveryTimeout: pick('recoveryTimeout') ?? 60_000,
+    reconnect: {
+      maxRetries: reconnect.maxRetries ?? 10,
+      minDelay: reconnect.minDelay ?? 500,
+      maxDelay: reconnect.maxDelay ?? 10_000,
+      minUptime: reconnect.minUptime ?? 5_000,
+    },
+  };
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(maxDelay, minDelay·2^attempt)]. */
+export function backoff(attempt: number, policy: Required<ReconnectOptions>): number {
+  return Math.round(Math.random() * Math.min(policy.maxDelay, policy.minDelay * 2 ** attempt));
+}

@@ -1,0 +1,288 @@
+/**
+ * stream/message-stream — one agent turn as the user sees it: an event emitter and an async
+ * iterator over the same events, plus `finalMessage()`/`finalText()`/`done()`/`abort()`.
+ * Whoever produces the turn (the session, the SSE reader) drives it through the `StreamSink`
+ * handed to its executor, like a ReadableStream's controller. It keeps the text invariant:
+ * the deltas since the last `snapshot` event add up to the snapshot, and the turn ends with
+ * the snapshot equal to the final message's text.
+ * Knows frames and events, never sockets. Imports: errors, schemas types, ./frames.
+ */
+import { APIUserAbortError, AuiError } from '../errors/errors.ts';
+import type { Message } from '../schemas/wire.ts';
+import { decodeSse, encodeSse } from './sse.ts';
+
+export type StreamEvent =
+  | { type: 'text'; delta: string; snapshot: string }
+  | { type: 'snapshot'; snapshot: string }
+  | { type: 'message'; message: Message };
+
+export interface MessageStreamEvents {
+  text: (delta: string, snapshot: string) => void;
+  snapshot: (snapshot: string) => void;
+  message: (message: Message) => void;
+  error: (error: AuiError | Error) => void;
+  end: () => void;
+}
+
+/** How a producer drives a stream. Calls after the turn ended are ignored. */
+export interface StreamSink {
+  /** A socket frame's text: delta or cumulative, decided once per turn (wire decision 4). */
+  frame(text: string): void;
+  /** A known delta (the SSE reader). */
+  delta(delta: string): void;
+  /** A known correction (the SSE reader). */
+  snapshot(snapshot: string): void;
+  /** The final message. `recovered`: it came from history, so missing text is emitted as a delta. */
+  final(message: Message, recovered?: boolean): void;
+  fail(error: unknown): void;
+  /** The text so far (for TurnInterruptedError.partialText). */
+  readonly text: string;
+  /** Frames received this turn. */
+  readonly frames: number;
+  readonly ended: boolean;
+}
+
+/** Starts the producer; returns what to do when the consumer aborts. */
+export type StreamExecutor = (sink: StreamSink) => ((reason: APIUserAbortError) => void) | void;
+
+type Listener = (...args: any[]) => void;
+type Queued = { event?: StreamEvent; error?: unknown; done?: boolean };
+
+export class MessageStream implements AsyncIterable<StreamEvent> {
+  #listeners: Partial<Record<keyof MessageStreamEvents, Array<{ fn: Listener; once: boolean }>>> = {};
+  #snapshot = '';
+  #frames = 0;
+  #firstFrame: string | undefined;
+  #mode: 'delta' | 'cumulative' | undefined;
+  #ended = false;
+  #error: unknown;
+  #observed = false;
+  #onAbort: ((reason: APIUserAbortError) => void) | void = undefined;
+  #result: { promise: Promise<Message>; resolve: (m: Message) => void; reject: (e: unknown) => void };
+  // Async iteration: a buffer of what the consumer has not read yet, and a waiting reader.
+  #queue: Queued[] | undefined;
+  #waiting: ((item: Queued) => void) | undefined;
+
+  constructor(executor: StreamExecutor) {
+    let resolve!: (m: Message) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<Message>((res, rej) => ((resolve = res), (reject = rej)));
+    promise.catch(() => undefined); // reported through #report, never as this promise
+    this.#result = { promise, resolve, reject };
+    const stream = this;
+    const sink: StreamSink = {
+      frame: (text) => this.#frame(text),
+      delta: (delta) => this.#delta(delta),
+      snapshot: (snapshot) => this.#correct(snapshot),
+      final: (message, recovered) => this.#final(message, recovered ?? false),
+      fail: (error) => this.#fail(error),
+      get text() {
+        return stream.#snapshot;
+      },
+      get frames() {
+        return stream.#frames;
+      },
+      get ended() {
+        return stream.#ended;
+      },
+    };
+    try {
+      this.#onAbort = executor(sink);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  on<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
+    if (event === 'error') this.#observed = true;
+    return this.#add(event, listener as Listener, false);
+  }
+
+  once<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
+    if (event === 'error') this.#observed = true;
+    return this.#add(event, listener as Listener, true);
+  }
+
+  off<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
+    const kept = this.#listeners[event]?.filter((l) => l.fn !== listener);
+    if (kept) this.#listeners[event] = kept;
+    return this;
+  }
+
+  #add(event: keyof MessageStreamEvents, fn: Listener, once: boolean): this {
+    const list = this.#listeners[event] ?? (this.#listeners[event] = []);
+    list.push({ fn, once });
+    return this;
+  }
+
+  /** The final message; rejects with the turn's error. */
+  finalMessage(): Promise<Message> {
+    this.#observed = true;
+    return this.#result.promise.then((m) => m);
+  }
+
+  /** The final message's text. */
+  finalText(): Promise<string> {
+    return this.finalMessage().then((m) => m.text);
+  }
+
+  /** Resolves when the turn ended well; rejects with its error. */
+  done(): Promise<void> {
+    return this.finalMessage().then(() => undefined);
+  }
+
+  /** Stops the turn: its socket is closed and the stream ends with `APIUserAbortError`. */
+  abort(): void {
+    if (this.#ended) return;
+    const reason = new APIUserAbortError('The stream was aborted.');
+    const onAbort = this.#onAbort;
+    this.#fail(reason);
+    onAbort?.(reason);
+  }
+
+  /** The turn as SSE bytes (see SSE_HEADERS): `new Response(stream.toReadableStream(), { headers: SSE_HEADERS })`. */
+  toReadableStream(options?: { pingMs?: number }): ReadableStream<Uint8Array> {
+    this.#observed = true; // errors travel as `error` events from here on
+    return encodeSse(this, options);
+  }
+
+  /** A stream read from SSE bytes made by `toReadableStream()` or the proxy handler. */
+  static fromReadableStream(body: ReadableStream<Uint8Array>): MessageStream {
+    return new MessageStream((sink) => decodeSse(body, sink));
+  }
+
+  /** True once `end` was emitted. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The text so far. */
+  get currentText(): string {
+    return this.#snapshot;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+    if (this.#queue) throw new AuiError('A MessageStream can be iterated only once.');
+    this.#observed = true;
+    this.#queue = [];
+    if (this.#ended) this.#queue.push(this.#error ? { error: this.#error } : { done: true });
+    return {
+      next: () => {
+        const item = this.#queue!.shift();
+        if (item) return this.#settle(item);
+        if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise<Queued>((resolve) => (this.#waiting = resolve)).then((next) => this.#settle(next));
+      },
+      return: () => {
+        this.abort(); // `break` means the turn is no longer wanted
+        this.#queue!.length = 0;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+
+  /* ------------------------------------------------------------------ driven by the sink */
+
+  #frame(text: string): void {
+    if (this.#ended) return;
+    const count = ++this.#frames;
+    if (count === 1) {
+      this.#firstFrame = text; // both modes agree on a first frame
+      return this.#append(text);
+    }
+    if (count === 2) this.#mode = text.length > this.#firstFrame!.length && text.startsWith(this.#firstFrame!) ? 'cumulative' : 'delta';
+    if (this.#mode === 'delta') return this.#append(text);
+    if (text.startsWith(this.#snapshot)) {
+      if (text.length > this.#snapshot.length) this.#append(text.slice(this.#snapshot.length));
+    } else {
+      this.#correct(text); // a cumulative frame that rewrote earlier text
+    }
+  }
+
+  #delta(delta: string): void {
+    if (this.#ended) return;
+    this.#frames++;
+    this.#append(delta);
+  }
+
+  #append(delta: string): void {
+    if (delta === '') return;
+    const snapshot = (this.#snapshot += delta);
+    this.#emit('text', delta, snapshot);
+    if (this.#queue) this.#push({ event: { type: 'text', delta, snapshot } });
+  }
+
+  #correct(snapshot: string): void {
+    if (this.#ended) return;
+    this.#snapshot = snapshot;
+    this.#emit('snapshot', snapshot);
+    if (this.#queue) this.#push({ event: { type: 'snapshot', snapshot } });
+  }
+
+  #final(message: Message, recovered: boolean): void {
+    if (this.#ended) return;
+    const text = message.text;
+    if (text !== this.#snapshot) {
+      if (recovered && text.startsWith(this.#snapshot)) this.#append(text.slice(this.#snapshot.length));
+      else this.#correct(text);
+    }
+    this.#emit('message', message);
+    if (this.#queue) this.#push({ event: { type: 'message', message } });
+    this.#ended = true;
+    this.#result.resolve(message);
+    this.#emit('end');
+    if (this.#queue) this.#push({ done: true });
+  }
+
+  #fail(raw: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const error = raw instanceof Error ? raw : new AuiError(String(raw));
+    this.#error = error;
+    this.#result.reject(error);
+    const heard = (this.#listeners.error?.length ?? 0) > 0;
+    this.#emit('error', error);
+    this.#emit('end');
+    if (this.#queue) this.#push({ error });
+    // An error nobody listens to or awaits must not vanish — except the user's own abort.
+    if (!heard && !this.#observed && !(error instanceof APIUserAbortError)) void Promise.reject(error);
+  }
+
+  #emit(event: keyof MessageStreamEvents, ...args: unknown[]): void {
+    const listeners = this.#listeners[event];
+    if (!listeners?.length) return;
+    for (const listener of [...listeners]) {
+      if (listener.once) this.off(event, listener.fn as never);
+      try {
+        listener.fn(...args);
+      } catch (error) {
+        // A throwing listener ends the turn with its error instead of unwinding into a socket handler.
+        if (event !== 'error' && event !== 'end') this.#failFromListener(error);
+        else queueMicrotask(() => { throw error; });
+      }
+    }
+  }
+
+  #failFromListener(error: unknown): void {
+    if (this.#ended) return;
+    const onAbort = this.#onAbort;
+    this.#fail(error);
+    onAbort?.(new APIUserAbortError('A stream listener threw.'));
+  }
+
+  #push(item: Queued): void {
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      waiting(item);
+    } else {
+      this.#queue!.push(item);
+    }
+  }
+
+  #settle(item: Queued): Promise<IteratorResult<StreamEvent>> {
+    if (item.event) return Promise.resolve({ value: item.event, done: false });
+    if (item.error) return Promise.reject(item.error);
+    return Promise.resolve({ value: undefined, done: true });
+  }
+}
