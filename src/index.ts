@@ -9,6 +9,7 @@ export type {
   MessageContext,
   RenderWidgetParams,
   SendMessageParams,
+  StreamMessageParams,
   TextConversationParams,
   TraceInfoQuery,
 } from './client/client.ts';
@@ -17,6 +18,10 @@ export { APIPromise, type WithResponse } from './http/api-promise.ts';
 export type { RequestOptions } from './http/transport.ts';
 export { cachedKey, envKey, staticKey, type ApiKeyInput, type CachedKeyOptions, type KeyProvider, type KeyRequest } from './keys/providers.ts';
 export type { Logger, LogLevel } from './runtime/logger.ts';
+export { MessageStream, type MessageStreamEvents, type StreamEvent } from './stream/message-stream.ts';
+export { SSE_HEADERS } from './stream/sse.ts';
+export { Session, type SessionState, type StateChange, type StreamOptions } from './session/session.ts';
+export type { ReconnectOptions, SessionOptions } from './session/options.ts';
 export { VERSION } from './runtime/version.ts';
 export {
   APIConnectionError,

@@ -9,6 +9,7 @@ import { createTransport, type RequestOptions, type Transport } from '../http/tr
 import { checkInput } from '../schemas/check.ts';
 import {
   CreateTaskSchema,
+  StreamMessageSchema,
   IdSchema,
   ListTasksSchema,
   OptionalRecordSchema,
@@ -36,7 +37,12 @@ import {
   type TextConversation,
   type TraceInfo,
 } from '../schemas/wire.ts';
-import { type AuiClientOptions, resolveOptions, type ResolvedOptions } from './options.ts';
+import { type AuiClientOptions, resolveOptions, type ResolvedOptions, SessionOptionsSchema } from './options.ts';
+import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
+import { resolveSessionOptions, type SessionOptions } from '../session/options.ts';
+import { WatermarkStore } from '../session/recovery.ts';
+import { Session, type StreamOptions, type StreamParams } from '../session/session.ts';
+import { MessageStream } from '../stream/message-stream.ts';
 
 const API = 'api/v1/external';
 
@@ -70,6 +76,12 @@ export interface SendMessageParams {
   include_context_trace?: boolean;
 }
 
+export interface StreamMessageParams {
+  task_id: string;
+  text: string;
+  context?: MessageContext | null;
+}
+
 export interface TraceInfoQuery {
   include_business_logic?: boolean;
   include_context_logic?: boolean;
@@ -99,10 +111,14 @@ export class AuiClient {
   };
   readonly messages: {
     send(params: SendMessageParams, options?: RequestOptions): APIPromise<Message>;
+    /** Streams the agent's answer over its own short-lived WebSocket (open → one turn → close). */
+    stream(params: StreamMessageParams, options?: StreamOptions): MessageStream;
   };
   /** @internal the normalised options, shared with the streaming engine. */
   protected readonly config: ResolvedOptions;
   readonly #call: Transport;
+  // Where each task's history stood before its last turn: what recovery compares against.
+  readonly #watermarks = new WatermarkStore();
 
   constructor(options: AuiClientOptions = {}) {
     this.config = resolveOptions(options);
@@ -154,7 +170,43 @@ export class AuiClient {
             this.#options(options, 'messages.send'),
           );
         }),
+      stream: (params, options) => {
+        try {
+          checkInput(StreamMessageSchema, params, 'messages.stream', 'params');
+          checkInput(RequestOptionsSchema, options, 'messages.stream', 'options');
+        } catch (error) {
+          return new MessageStream((sink) => queueMicrotask(() => sink.fail(error)));
+        }
+        return this.#session(true).stream(params as StreamParams, options);
+      },
     };
+  }
+
+  /**
+   * A long-lived WebSocket session for servers and CLIs: one socket across turns, one turn at a
+   * time, the rest queued. `session.stream(params)`, `session.state`, `on('state')`, `close()`.
+   */
+  session(options?: SessionOptions): Session {
+    checkInput(SessionOptionsSchema, options, 'session', 'options');
+    return this.#session(false, options);
+  }
+
+  /** How this build finds a WebSocket; the Node build overrides it with the lazy `ws` fallback. */
+  protected webSocket(): WebSocketSource | Promise<WebSocketSource> {
+    return webSocketSource(this.config.WebSocket);
+  }
+
+  #session(oneShot: boolean, options?: SessionOptions): Session {
+    return new Session({
+      wsUrl: this.config.wsUrl,
+      keys: this.config.keys,
+      log: this.config.log,
+      webSocket: () => this.webSocket(),
+      history: (task_id, signal) => this.tasks.messages(task_id, signal ? { signal } : {}),
+      watermarks: this.#watermarks,
+      options: resolveSessionOptions(this.config.session, options),
+      oneShot,
+    });
   }
 
   /** Parameters, entities and static context the agent holds (`POST /agent-context`). */

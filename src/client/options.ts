@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
 import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
+import type { SessionOptions } from '../session/options.ts';
 
 export type Region = 'gcp' | 'azure' | 'aws';
 
@@ -41,6 +42,8 @@ export interface AuiClientOptions {
   logger?: Logger;
   /** Default `'warn'`. */
   logLevel?: LogLevel;
+  /** Defaults for streaming (`messages.stream`, `session()`): timeouts, reconnect policy, queue. */
+  session?: SessionOptions;
   /** Allow a raw key in browser code. Anyone who opens the page can then read the key. */
   dangerouslyAllowBrowser?: boolean;
 }
@@ -56,10 +59,29 @@ export interface ResolvedOptions {
   WebSocket?: unknown;
   keys: KeyProvider;
   log: Log;
+  session: SessionOptions;
 }
 
 const url = (protocols: RegExp, what: string) =>
   v.pipe(v.string(), v.check((value) => { try { return protocols.test(new URL(value).protocol); } catch { return false; } }, `must be an ${what} URL`));
+
+const ms = v.optional(v.pipe(v.number(), v.minValue(1)));
+export const SessionOptionsSchema = v.optional(
+  v.looseObject({
+    connectTimeout: ms,
+    idleTimeout: ms,
+    maxQueueBytes: ms,
+    recoveryTimeout: ms,
+    reconnect: v.optional(
+      v.looseObject({
+        maxRetries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+        minDelay: v.optional(v.pipe(v.number(), v.minValue(0))),
+        maxDelay: v.optional(v.pipe(v.number(), v.minValue(0))),
+        minUptime: v.optional(v.pipe(v.number(), v.minValue(0))),
+      }),
+    ),
+  }),
+);
 
 const ClientOptionsSchema = v.optional(
   v.looseObject({
@@ -72,6 +94,7 @@ const ClientOptionsSchema = v.optional(
     fetch: v.optional(v.function()),
     headers: v.optional(v.record(v.string(), v.string())),
     logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'off'])),
+    session: SessionOptionsSchema,
   }),
 );
 
@@ -87,6 +110,7 @@ export function resolveOptions(options: AuiClientOptions = {}): ResolvedOptions 
     headers: { ...options.headers },
     keys: toKeyProvider(options.apiKey, options.dangerouslyAllowBrowser),
     log: createLog(options.logger, options.logLevel),
+    session: { ...options.session },
   };
   if (options.fetch) resolved.fetch = options.fetch;
   if (options.WebSocket) resolved.WebSocket = options.WebSocket;

@@ -1,0 +1,142 @@
+/**
+ * session/recovery — what became of a turn whose socket went away before its final message.
+ * A lost turn the app can retry is better than a doubled turn the agent acts on twice, so this
+ * only ever answers from the task's history, read over REST (DESIGN "Recovery"):
+ *   our user entry + an agent entry after the watermark  → deliver that entry;
+ *   our user entry, no reply yet                          → poll until recoveryTimeout, then delivered: true;
+ *   no user entry on two reads ≥ 2 s apart, no frame seen,
+ *     and this server is known to store user messages     → resend once;
+ *   anything else                                          → delivered: 'unknown'.
+ * Imports: schemas types. Knows nothing of sockets.
+ */
+import type { Message } from '../schemas/wire.ts';
+
+/** Where a task's history stood before a turn was sent. */
+export interface Watermark {
+  /** Id of the last history entry, if there was one. */
+  lastId?: string;
+  /** Entries in history at that time (used when there is no id yet). */
+  count: number;
+}
+
+/** Per-client memory of watermarks (bounded) and of what the server is seen to store. */
+export class WatermarkStore {
+  #entries = new Map<string, Watermark>();
+  /** Any history read so far held a user entry: the server stores user messages. */
+  sawUserEntries = false;
+  constructor(readonly limit = 1000) {}
+
+  get(task_id: string): Watermark | undefined {
+    return this.#entries.get(task_id);
+  }
+
+  set(task_id: string, watermark: Watermark): void {
+    this.#entries.delete(task_id);
+    this.#entries.set(task_id, watermark);
+    if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
+
+  /** Records a history read: the watermark for a task's first turn. */
+  fromHistory(task_id: string, history: Message[]): Watermark {
+    this.noteHistory(history);
+    const last = history.at(-1);
+    const watermark: Watermark = last ? { lastId: last.id, count: history.length } : { count: 0 };
+    this.set(task_id, watermark);
+    return watermark;
+  }
+
+  noteHistory(history: Message[]): void {
+    if (!this.sawUserEntries && history.some(isUser)) this.sawUserEntries = true;
+  }
+
+  /** A final message moves the watermark past this turn. */
+  advance(task_id: string, message: Message): void {
+    const before = this.get(task_id);
+    this.set(task_id, { lastId: message.id, count: (before?.count ?? 0) + 2 });
+  }
+}
+
+export type Recovery =
+  | { action: 'deliver'; message: Message }
+  | { action: 'resend' }
+  | { action: 'fail'; delivered: true | 'unknown' };
+
+export interface RecoveryInput {
+  text: string;
+  watermark: Watermark | undefined;
+  /** Frames of this turn that arrived before the drop. */
+  frames: number;
+  /** This turn was already resent once. */
+  resent: boolean;
+  store: WatermarkStore;
+  read: () => Promise<Message[]>;
+  timeout: number;
+  signal: AbortSignal;
+  /** ms between the two empty reads that allow a resend (2 s; shorter only in tests). */
+  confirmGap?: number;
+}
+
+export async function recover(input: RecoveryInput): Promise<Recovery> {
+  const { watermark, signal } = input;
+  // A frame of this turn proves AUI has the message; only whether its reply can be found is open.
+  let delivered: true | 'unknown' = input.frames > 0 ? true : 'unknown';
+  if (!watermark) return { action: 'fail', delivered };
+  const gap = input.confirmGap ?? 2_000;
+  const deadline = Date.now() + input.timeout;
+  let firstEmptyAt: number | undefined;
+  for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
+    if (signal.aborted) return { action: 'fail', delivered };
+    const history = await input.read().catch(() => undefined);
+    let pauseUntil: number | undefined;
+    if (history) {
+      input.store.noteHistory(history);
+      const after = entriesAfter(history, watermark);
+      if (!after) return { action: 'fail', delivered }; // the watermark entry is gone: cannot tell
+      const users = after.filter(isUser);
+      if (users.length > 1 || (users.length === 1 && users[0]!.text !== input.text)) return { action: 'fail', delivered };
+      if (users.length === 1) {
+        delivered = true;
+        const reply = after.slice(after.indexOf(users[0]!) + 1).find(isAgent);
+        if (reply) return { action: 'deliver', message: reply };
+      } else if (after.some(isAgent)) {
+        return { action: 'fail', delivered }; // a reply to a message we cannot see
+      } else if (delivered !== true) {
+        firstEmptyAt ??= Date.now();
+        if (Date.now() - firstEmptyAt >= gap) {
+          const provablyAbsent = input.store.sawUserEntries && !input.resent;
+          return provablyAbsent ? { action: 'resend' } : { action: 'fail', delivered };
+        }
+        pauseUntil = firstEmptyAt + gap;
+      }
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) return { action: 'fail', delivered };
+    await sleep(Math.min(left, pauseUntil === undefined ? wait : Math.max(0, pauseUntil - Date.now())), signal);
+  }
+}
+
+function entriesAfter(history: Message[], watermark: Watermark): Message[] | undefined {
+  if (watermark.lastId === undefined) return history.slice(watermark.count);
+  const index = history.findIndex((entry) => entry.id === watermark.lastId);
+  return index === -1 ? undefined : history.slice(index + 1);
+}
+
+export function isUser(entry: Message): boolean {
+  return entry.sender?.type === 'user';
+}
+
+function isAgent(entry: Message): boolean {
+  return entry.sender?.type === 'agent';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

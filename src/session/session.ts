@@ -1,0 +1,536 @@
+/**
+ * session/session — the WebSocket engine. One socket, one turn at a time (the API's frames may
+ * carry no task_id), the rest queued within maxQueueBytes. Reconnects with backoff, refreshes
+ * the key once on an auth failure, probes REST when handshakes keep failing, and hands an
+ * interrupted turn to ./recovery so it is never silently lost and never doubled.
+ * `messages.stream()` runs a one-shot Session (open → one turn → close); `aui.session()` a
+ * long-lived one. Produces MessageStreams; never imports http or client (REST reads come in as
+ * a function). Imports: errors, keys, schemas, stream, runtime, ./options, ./recovery.
+ */
+import {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  AuiError,
+  AuthenticationError,
+  type Delivered,
+  SessionClosedError,
+  TurnInterruptedError,
+} from '../errors/errors.ts';
+import { errorFromFrame } from '../errors/map.ts';
+import { type KeyProvider, resolveKey } from '../keys/providers.ts';
+import type { Log } from '../runtime/logger.ts';
+import type { WebSocketLike, WebSocketSource } from '../runtime/websocket.ts';
+import type { Message } from '../schemas/wire.ts';
+import { readFrame } from '../stream/frames.ts';
+import { MessageStream, type StreamSink } from '../stream/message-stream.ts';
+import { backoff, type ResolvedSessionOptions } from './options.ts';
+import { recover, type Watermark, type WatermarkStore } from './recovery.ts';
+
+export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface StateChange {
+  previous: SessionState;
+  current: SessionState;
+  /** ms until the next attempt, while reconnecting. */
+  retryIn?: number;
+  reason?: string;
+}
+
+export interface StreamParams {
+  task_id: string;
+  text: string;
+  context?: Record<string, unknown> | null;
+}
+
+export interface StreamOptions {
+  signal?: AbortSignal;
+  /** A total cap for this turn in ms (none by default: idleTimeout guards a silent socket). */
+  timeout?: number;
+}
+
+/** What the engine needs from the client, passed in so session never imports http. */
+export interface SessionDeps {
+  wsUrl: string;
+  keys: KeyProvider;
+  log: Log;
+  webSocket: () => WebSocketSource | Promise<WebSocketSource>;
+  history: (task_id: string, signal?: AbortSignal) => Promise<Message[]>;
+  watermarks: WatermarkStore;
+  options: ResolvedSessionOptions;
+  /** Close after the first turn ends (messages.stream). */
+  oneShot?: boolean;
+  /** Test hook: the gap between the two empty history reads before a resend. */
+  confirmGap?: number;
+}
+
+interface Connection {
+  ws: WebSocketLike;
+  opened: boolean;
+  closed: boolean;
+  openedAt: number;
+  /** Frames since open: a 1008 before any frame is an auth failure. */
+  frames: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface Turn {
+  params: StreamParams;
+  payload: string;
+  bytes: number;
+  sink: StreamSink;
+  connection?: Connection;
+  sent: boolean;
+  resent: boolean;
+  recovering?: AbortController | undefined;
+  watermark?: Watermark | undefined;
+  idle?: ReturnType<typeof setTimeout>;
+  deadline?: ReturnType<typeof setTimeout>;
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+export class Session {
+  #deps: SessionDeps;
+  #state: SessionState = 'connecting';
+  #listeners: Array<(change: StateChange) => void> = [];
+  #connection: Connection | undefined;
+  #connecting = false;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  #handshakeFailures = 0;
+  #authRetried = false;
+  #forceRefresh = false;
+  #queue: Turn[] = [];
+  #queuedBytes = 0;
+  #current: Turn | undefined;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  #resolveClosed: (() => void) | undefined;
+  /** History reads for a task's first turn, started while the socket connects. */
+  #watermarkReads = new Map<string, Promise<void>>();
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps;
+    if (!deps.oneShot) void this.#connect();
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  on(event: 'state', listener: (change: StateChange) => void): this {
+    if (event === 'state') this.#listeners.push(listener);
+    return this;
+  }
+
+  off(event: 'state', listener: (change: StateChange) => void): this {
+    if (event === 'state') this.#listeners = this.#listeners.filter((l) => l !== listener);
+    return this;
+  }
+
+  /** Queues one turn; it is sent when the socket is open and no other turn is in flight. */
+  stream(params: StreamParams, options: StreamOptions = {}): MessageStream {
+    let turn: Turn | undefined;
+    const stream = new MessageStream((sink) => {
+      if (this.#closing || this.#state === 'closed') {
+        queueMicrotask(() => sink.fail(new SessionClosedError()));
+        return;
+      }
+      const payload = JSON.stringify(params.context == null ? { task_id: params.task_id, text: params.text } : params);
+      const bytes = encoder.encode(payload).length;
+      if (this.#queuedBytes + bytes > this.#deps.options.maxQueueBytes) {
+        const error = new APIConnectionError(`session: the queue is full (maxQueueBytes ${this.#deps.options.maxQueueBytes}); this turn was not sent.`);
+        error.delivered = false;
+        queueMicrotask(() => sink.fail(error));
+        return;
+      }
+      const queued: Turn = (turn = { params, payload, bytes, sink, sent: false, resent: false });
+      this.#queue.push(queued);
+      this.#queuedBytes += bytes;
+      this.#readWatermark(params.task_id);
+      queueMicrotask(() => this.#pump());
+      return (reason) => this.#drop(queued, reason);
+    });
+    if (!turn) return stream;
+    const queued = turn;
+    if (options.timeout !== undefined) {
+      queued.deadline = setTimeout(() => {
+        const error = new APITimeoutError(`session: the turn did not finish within ${options.timeout} ms.`);
+        error.delivered = queued.sent ? 'unknown' : false;
+        this.#drop(queued, error);
+      }, options.timeout);
+    }
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) queueMicrotask(() => stream.abort());
+      else signal.addEventListener('abort', () => stream.abort(), { once: true });
+    }
+    return stream;
+  }
+
+  /** Lets the turn in flight finish, rejects queued turns with SessionClosedError, then closes. */
+  close(): Promise<void> {
+    if (this.#closed) return this.#closed;
+    this.#closing = true;
+    this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+    for (const turn of this.#queue.splice(0)) this.#end(turn, new SessionClosedError());
+    this.#queuedBytes = 0;
+    if (!this.#current) this.#shutdown('closed by the client');
+    return this.#closed;
+  }
+
+  /* ------------------------------------------------------------------------ connecting */
+
+  async #connect(): Promise<void> {
+    if (this.#connecting || this.#connection || this.#state === 'closed') return;
+    this.#connecting = true;
+    this.#setState('connecting');
+    let source: WebSocketSource;
+    let key: string;
+    try {
+      [source, key] = await Promise.all([this.#deps.webSocket(), resolveKey(this.#deps.keys, { forceRefresh: this.#forceRefresh })]);
+    } catch (error) {
+      this.#connecting = false;
+      return this.#failAll(() => (error instanceof AuiError ? error : new APIConnectionError('session: could not prepare the connection.')));
+    }
+    this.#forceRefresh = false;
+    this.#connecting = false;
+    if ((this.#state as SessionState) === 'closed') return;
+
+    const url = new URL(this.#deps.wsUrl);
+    url.searchParams.set('network_api_key', key);
+    let ws: WebSocketLike;
+    try {
+      // Never an options object to a standard or user-supplied constructor (see runtime/websocket).
+      ws = source.headers ? new source.ctor(url.href, { headers: { 'x-network-api-key': key } }) : new source.ctor(url.href);
+      ws.binaryType = 'arraybuffer';
+    } catch {
+      // The constructor's own error names the URL, and the URL carries the key: say less.
+      return this.#failAll(() => new APIConnectionError('session: the WebSocket could not be created (check wsUrl).'));
+    }
+    const connection: Connection = { ws, opened: false, closed: false, openedAt: 0, frames: 0 };
+    this.#connection = connection;
+    connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#deps.options.connectTimeout);
+    ws.addEventListener('open', () => {
+      if (connection.closed) return;
+      clearTimeout(connection.timer);
+      connection.opened = true;
+      connection.openedAt = Date.now();
+      this.#handshakeFailures = 0;
+      this.#setState('open');
+      this.#pump();
+    });
+    ws.addEventListener('message', (event: { data: unknown }) => this.#onFrame(connection, event.data));
+    ws.addEventListener('close', (event: { code?: number; reason?: string }) => this.#onClose(connection, event.code ?? 1006, event.reason ?? ''));
+    // An `error` event is always followed by `close`; its payload may name the key-bearing URL, so it is not read.
+    ws.addEventListener('error', () => undefined);
+  }
+
+  #onFrame(connection: Connection, data: unknown): void {
+    if (connection.closed) return;
+    connection.frames++;
+    const turn = this.#current;
+    if (!turn || turn.connection !== connection || turn.recovering) {
+      this.#deps.log('debug', 'session: a frame arrived with no turn in flight; ignored.');
+      return;
+    }
+    this.#armIdle(turn);
+    let frame: ReturnType<typeof readFrame>;
+    try {
+      frame = readFrame(data);
+    } catch (error) {
+      (error as AuiError).delivered = true;
+      // Never let this socket carry the rest of a turn that has failed.
+      return this.#end(turn, error, { close: connection, why: 'malformed frame' });
+    }
+    switch (frame.kind) {
+      case 'text':
+        this.#authRetried = false;
+        return turn.sink.frame(frame.text);
+      case 'final':
+        this.#authRetried = false;
+        this.#deps.watermarks.advance(turn.params.task_id, frame.message);
+        return this.#end(turn, frame.message);
+      case 'error': {
+        const error = errorFromFrame(frame.frame);
+        if ((error.status === 401 || error.status === 403) && !this.#authRetried && turn.sink.frames === 0) {
+          return this.#retryAuth(connection, turn, 'auth error frame');
+        }
+        error.delivered = error.status >= 500 ? 'unknown' : false;
+        return this.#end(turn, error, { close: connection, why: `error frame ${error.status}` });
+      }
+      default:
+        this.#deps.log('debug', 'session: an unknown frame kind was ignored.');
+    }
+  }
+
+  #onClose(connection: Connection, code: number, reason: string): void {
+    if (connection.closed) return;
+    this.#deps.log('debug', `session: socket closed (${code}${reason ? ` ${reason}` : ''}).`);
+    if (code === 1008 && connection.opened && connection.frames === 0) return this.#authFailure(connection, reason);
+    this.#lost(connection, `close ${code}`);
+  }
+
+  /** The socket is gone (or must go): reconnect, and recover the turn that was on it. */
+  #lost(connection: Connection, why: string): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    clearTimeout(connection.timer);
+    if (connection.ws.readyState < 2) {
+      try {
+        connection.ws.close(1000);
+      } catch {
+        // already closing
+      }
+    }
+    if (this.#connection === connection) this.#connection = undefined;
+    const turn = this.#current;
+    if (turn && turn.connection === connection && !turn.recovering && !turn.sink.ended) void this.#recover(turn, why);
+    if (!connection.opened) {
+      this.#handshakeFailures++;
+      if (this.#handshakeFailures >= 2 && this.#handshakeFailures % 2 === 0) return void this.#probe(why);
+    }
+    this.#scheduleReconnect(why, connection);
+  }
+
+  /** 1008 with no frame since open, or a 401/403 error frame: refresh the key once, then give up. */
+  #authFailure(connection: Connection, reason: string): void {
+    const turn = this.#current;
+    if (!this.#authRetried) return this.#retryAuth(connection, turn?.connection === connection ? turn : undefined, reason || 'close 1008');
+    connection.closed = true;
+    this.#connection = undefined;
+    const detail = reason || 'WebSocket closed with 1008 (Policy Violation) before any frame';
+    this.#failAll(() => new AuthenticationError({ status: 401, body: { detail } }));
+  }
+
+  #retryAuth(connection: Connection, turn: Turn | undefined, why: string): void {
+    this.#authRetried = true;
+    this.#forceRefresh = true;
+    // The server refused the connection before this turn produced anything: it was not processed.
+    if (turn && turn === this.#current && turn.sink.frames === 0) this.#requeue(turn);
+    connection.closed = true;
+    clearTimeout(connection.timer);
+    try {
+      connection.ws.close(1000);
+    } catch {
+      // already closing
+    }
+    if (this.#connection === connection) this.#connection = undefined;
+    this.#deps.log('info', `session: ${why}; retrying once with a refreshed key.`);
+    void this.#connect();
+  }
+
+  /** Handshakes that never open look the same whether the key or the network is at fault: ask REST. */
+  async #probe(why: string): Promise<void> {
+    const task_id = this.#current?.params.task_id ?? this.#queue[0]?.params.task_id;
+    this.#forceRefresh = true;
+    if (task_id) {
+      try {
+        await this.#deps.history(task_id);
+      } catch (error) {
+        if (error instanceof AuthenticationError) {
+          const { status, body, headers } = error;
+          return this.#failAll(() => new AuthenticationError({ status, body, headers }));
+        }
+      }
+    }
+    this.#scheduleReconnect(why);
+  }
+
+  #scheduleReconnect(why: string, previous?: Connection): void {
+    if (this.#reconnectTimer || this.#connection || this.#connecting || this.#state === 'closed') return;
+    if ((this.#deps.oneShot || this.#closing) && this.#queue.length === 0) {
+      if (!this.#current) this.#shutdown(why);
+      return; // a turn still recovering over REST needs no socket
+    }
+    const policy = this.#deps.options.reconnect;
+    if (previous?.opened && Date.now() - previous.openedAt >= policy.minUptime) this.#attempt = 0;
+    if (this.#attempt >= policy.maxRetries) {
+      return this.#failAll(() => new APIConnectionError(`session: could not reconnect after ${policy.maxRetries} attempts (${why}).`));
+    }
+    const delay = backoff(this.#attempt++, policy);
+    this.#setState('reconnecting', { retryIn: delay, reason: why });
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.#connect();
+    }, delay);
+  }
+
+  /* ---------------------------------------------------------------------------- turns */
+
+  #pump(): void {
+    if (this.#current || this.#state === 'closed') return;
+    const turn = this.#queue[0];
+    if (!turn) {
+      if (this.#closing || this.#deps.oneShot) this.#shutdown('done');
+      return;
+    }
+    const connection = this.#connection;
+    if (!connection || !connection.opened) {
+      if (!connection && !this.#connecting && !this.#reconnectTimer) void this.#connect();
+      return;
+    }
+    const task_id = turn.params.task_id;
+    const reading = this.#watermarkReads.get(task_id);
+    if (reading) return void reading.then(() => this.#pump());
+    this.#queue.shift();
+    this.#queuedBytes -= turn.bytes;
+    this.#current = turn;
+    turn.connection = connection;
+    turn.watermark = this.#deps.watermarks.get(task_id);
+    turn.sent = true;
+    try {
+      connection.ws.send(turn.payload);
+    } catch {
+      // The socket died between open and send; close will follow and recovery decides.
+    }
+    this.#armIdle(turn);
+  }
+
+  /** Starts the history read that gives a task's first turn its watermark. */
+  #readWatermark(task_id: string): void {
+    if (this.#deps.watermarks.get(task_id) || this.#watermarkReads.has(task_id)) return;
+    const read = this.#deps
+      .history(task_id)
+      .then((history) => void this.#deps.watermarks.fromHistory(task_id, history))
+      .catch(() => this.#deps.log('debug', 'session: the watermark read failed; an interrupted turn will be reported as unknown.'))
+      .finally(() => this.#watermarkReads.delete(task_id));
+    this.#watermarkReads.set(task_id, read);
+  }
+
+  #armIdle(turn: Turn): void {
+    clearTimeout(turn.idle);
+    const connection = turn.connection!;
+    turn.idle = setTimeout(() => this.#lost(connection, 'idle timeout'), this.#deps.options.idleTimeout);
+  }
+
+  async #recover(turn: Turn, why: string): Promise<void> {
+    clearTimeout(turn.idle);
+    const controller = (turn.recovering = new AbortController());
+    this.#deps.log('info', `session: the turn on task ${turn.params.task_id} was interrupted (${why}); recovering from history.`);
+    const outcome = await recover({
+      text: turn.params.text,
+      watermark: turn.watermark,
+      frames: turn.sink.frames,
+      resent: turn.resent,
+      store: this.#deps.watermarks,
+      read: () => this.#deps.history(turn.params.task_id, controller.signal),
+      timeout: this.#deps.options.recoveryTimeout,
+      signal: controller.signal,
+      ...(this.#deps.confirmGap !== undefined ? { confirmGap: this.#deps.confirmGap } : {}),
+    });
+    turn.recovering = undefined;
+    if (controller.signal.aborted || turn.sink.ended) return;
+    if (outcome.action === 'deliver') {
+      this.#deps.watermarks.advance(turn.params.task_id, outcome.message);
+      return this.#end(turn, outcome.message, { recovered: true });
+    }
+    if (outcome.action === 'resend') {
+      turn.resent = true;
+      this.#deps.log('info', `session: the message never reached AUI; sending it again.`);
+      return this.#requeue(turn);
+    }
+    this.#end(turn, new TurnInterruptedError({ task_id: turn.params.task_id, delivered: outcome.delivered, partialText: turn.sink.text }));
+  }
+
+  /** Puts a turn that AUI provably did not process back at the head of the queue. */
+  #requeue(turn: Turn): void {
+    clearTimeout(turn.idle);
+    if (this.#current === turn) this.#current = undefined;
+    turn.sent = false;
+    delete turn.connection;
+    this.#queue.unshift(turn);
+    this.#queuedBytes += turn.bytes;
+    this.#pump();
+  }
+
+  /** The consumer aborted or the turn timed out. */
+  #drop(turn: Turn, error: AuiError): void {
+    const queued = this.#queue.indexOf(turn);
+    if (queued !== -1) {
+      this.#queue.splice(queued, 1);
+      this.#queuedBytes -= turn.bytes;
+    }
+    turn.recovering?.abort();
+    const connection = turn === this.#current ? turn.connection : undefined;
+    // An abort already ended the stream (the user's own APIUserAbortError); a timeout has not.
+    this.#end(turn, error instanceof APIUserAbortError ? undefined : error, connection ? { close: connection, why: 'turn abandoned' } : {});
+  }
+
+  /**
+   * Ends a turn with its message or error and moves on. `close`: the socket goes first, so the
+   * next turn is never sent on a socket that still carries frames of this one.
+   */
+  #end(turn: Turn, outcome: Message | unknown, how: { recovered?: boolean; close?: Connection; why?: string } = {}): void {
+    this.#finish(turn);
+    if (how.close && !how.close.closed) this.#lost(how.close, how.why ?? 'turn ended');
+    if (outcome instanceof Error) {
+      const error = outcome as AuiError;
+      if (error.delivered === undefined) error.delivered = turn.sent ? (turn.sink.frames > 0 ? true : 'unknown') : false;
+      turn.sink.fail(error);
+    } else if (outcome !== undefined) {
+      turn.sink.final(outcome as Message, how.recovered ?? false);
+    }
+    this.#pump();
+  }
+
+  #finish(turn: Turn): void {
+    clearTimeout(turn.idle);
+    clearTimeout(turn.deadline);
+    if (this.#current === turn) this.#current = undefined;
+  }
+
+  /** Ends every turn (the one in flight and the queued ones) with a fresh error each, then closes. */
+  #failAll(make: () => AuiError): void {
+    const turns = [...(this.#current ? [this.#current] : []), ...this.#queue.splice(0)];
+    this.#queuedBytes = 0;
+    let message = 'failed';
+    for (const turn of turns) {
+      turn.recovering?.abort();
+      const error = make();
+      message = error.message;
+      this.#finish(turn);
+      error.delivered ??= turn.sent ? (turn.sink.frames > 0 ? true : 'unknown') : false;
+      turn.sink.fail(error);
+    }
+    this.#shutdown(turns.length ? message : make().message);
+  }
+
+  #shutdown(why: string): void {
+    if (this.#state === 'closed') return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection && !connection.closed) {
+      connection.closed = true;
+      clearTimeout(connection.timer);
+      try {
+        connection.ws.close(1000);
+      } catch {
+        // already closing
+      }
+    }
+    this.#closing = true;
+    this.#setState('closed', { reason: why });
+    this.#resolveClosed?.();
+  }
+
+  #setState(current: SessionState, extra: { retryIn?: number; reason?: string } = {}): void {
+    const previous = this.#state;
+    if (previous === current && current !== 'reconnecting') return;
+    this.#state = current;
+    const change: StateChange = { previous, current, ...extra };
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
+
