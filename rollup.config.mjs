@@ -9,6 +9,7 @@ export const entries = {
   index: 'src/index.ts',
   'index.node': 'src/index.node.ts',
   mock: 'src/mock/index.ts',
+  cli: 'src/cli/index.ts',
 };
 
 const external = (id) => id.startsWith('node:') || id === 'ws' || id === 'isomorphic-ws';

@@ -2,7 +2,7 @@
  * session/recovery — what became of a turn whose socket went away before its final message.
  * A lost turn the app can retry is better than a doubled turn the agent acts on twice, so this
  * only ever answers from the task's history, read over REST (DESIGN "Recovery"):
- *   our user entry + an agent entry after the watermark  → deliver that entry;
+ *   exactly [our user entry, one agent entry] after the watermark → deliver that entry;
  *   our user entry, no reply yet                          → poll until recoveryTimeout, then delivered: true;
  *   no user entry on two reads ≥ 2 s apart, no frame seen,
  *     and this server is known to store user messages     → resend once;
@@ -92,14 +92,14 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
       input.store.noteHistory(history);
       const after = entriesAfter(history, watermark);
       if (!after) return { action: 'fail', delivered }; // the watermark entry is gone: cannot tell
-      const users = after.filter(isUser);
-      if (users.length > 1 || (users.length === 1 && users[0]!.text !== input.text)) return { action: 'fail', delivered };
-      if (users.length === 1) {
+      // Only [ours] or [ours, reply] is unambiguous: any other entry could be a late reply to an
+      // earlier turn or another tab's message, and delivering it would put words in the agent's mouth.
+      const [first, second, ...rest] = after;
+      if (first && !(isUser(first) && first.text === input.text)) return { action: 'fail', delivered };
+      if (first) {
         delivered = true;
-        const reply = after.slice(after.indexOf(users[0]!) + 1).find(isAgent);
-        if (reply) return { action: 'deliver', message: reply };
-      } else if (after.some(isAgent)) {
-        return { action: 'fail', delivered }; // a reply to a message we cannot see
+        if (rest.length > 0 || (second && !isAgent(second))) return { action: 'fail', delivered };
+        if (second) return { action: 'deliver', message: second };
       } else if (delivered !== true) {
         firstEmptyAt ??= Date.now();
         if (Date.now() - firstEmptyAt >= gap) {

@@ -218,6 +218,7 @@ export class Session {
       connection.opened = true;
       connection.openedAt = Date.now();
       this.#handshakeFailures = 0;
+      this.#deps.log('debug', 'session: connected.');
       this.#setState('open');
       this.#pump();
     });
@@ -307,8 +308,6 @@ export class Session {
   #retryAuth(connection: Connection, turn: Turn | undefined, why: string): void {
     this.#authRetried = true;
     this.#forceRefresh = true;
-    // The server refused the connection before this turn produced anything: it was not processed.
-    if (turn && turn === this.#current && turn.sink.frames === 0) this.#requeue(turn);
     connection.closed = true;
     clearTimeout(connection.timer);
     try {
@@ -318,6 +317,8 @@ export class Session {
     }
     if (this.#connection === connection) this.#connection = undefined;
     this.#deps.log('info', `session: ${why}; retrying once with a refreshed key.`);
+    // The server refused the connection before this turn produced anything: it was not processed.
+    if (turn && turn === this.#current && turn.sink.frames === 0) this.#requeue(turn);
     void this.#connect();
   }
 
@@ -380,6 +381,7 @@ export class Session {
     turn.connection = connection;
     turn.watermark = this.#deps.watermarks.get(task_id);
     turn.sent = true;
+    this.#deps.log('debug', `session: sending a turn on task ${task_id}.`);
     try {
       connection.ws.send(turn.payload);
     } catch {

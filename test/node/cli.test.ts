@@ -1,0 +1,113 @@
+// The `aui-messaging` CLI as a user runs it: child processes of `node --import tsx
+// src/cli/index.ts`, against the embedded mock (--mock) or a mock this file starts. Asserts on
+// exit codes and the transcript; never on timing. Run: node --import tsx --test test/node/cli.test.ts
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, test } from 'node:test';
+import { startMockAui } from '../../src/mock/index.ts';
+import { defaultReply } from '../../src/mock/messages.ts';
+import { WELCOME_MESSAGE, WELCOME_SUGGESTIONS } from '../../src/mock/store.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LEAKS = ['test-key', 'network_api_key'];
+// What --demo asks first (src/cli/demo.ts); a literal so this file does not load the SDK.
+const DEMO_QUESTION = "I'm looking for a built-in microwave, at least 20 liters";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  if (!options.env?.AUI_NETWORK_API_KEY) delete env.AUI_NETWORK_API_KEY;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+function assertNoLeaks(run: Run, ...secrets: string[]): void {
+  for (const text of [run.stdout, run.stderr]) {
+    for (const leak of [...LEAKS, ...secrets]) assert.ok(!text.includes(leak), `output contains ${leak}:\n${text}`);
+    assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'output contains a stack trace');
+  }
+}
+
+// All children start at once: each pays tsx's start-up, in parallel.
+const demo = cli(['chat', '--mock', '--demo']);
+const piped = cli(['chat', '--mock', '--user', 'cli-test'], { input: 'microwave, please\n2\n/exit\n' });
+const help = cli(['--help']);
+const noKey = cli(['chat']);
+const wrongKey = 'wrong-key-4f2a9c';
+const rejected = startMockAui({ apiKey: 'the-right-key' }).then(async (mock) => {
+  after(() => mock.close());
+  return cli(['chat', '--base-url', mock.url], { env: { AUI_NETWORK_API_KEY: wrongKey } });
+});
+
+test('chat --mock --demo: welcome, a streamed answer, product cards and a follow-up turn, exit 0', async () => {
+  const run = await demo;
+  assert.equal(run.code, 0, run.stderr);
+  const out = run.stdout;
+  const answer = defaultReply(DEMO_QUESTION);
+  const pick = answer.followup_suggestions![0]!;
+  assert.ok(out.includes(`agent › ${WELCOME_MESSAGE}`), out);
+  assert.ok(out.includes(`[1] ${WELCOME_SUGGESTIONS[0]}`), out);
+  assert.ok(out.includes(`you › ${DEMO_QUESTION}`), out);
+  assert.ok(out.includes(`agent › ${answer.text}`), out);
+  for (const product of answer.products!) assert.ok(out.includes(product.name), `no ${product.name} in:\n${out}`);
+  assert.ok(out.includes('$358.08'), out);
+  assert.ok(out.includes(`you › ${pick}`), out);
+  assert.ok(out.includes(`agent › ${defaultReply(pick).text}`), out);
+  assert.ok(out.indexOf(`agent › ${defaultReply(pick).text}`) > out.indexOf(`agent › ${answer.text}`));
+  assert.doesNotMatch(out, /\x1b\[/, 'NO_COLOR and a pipe: no escape codes');
+  assertNoLeaks(run);
+});
+
+test('chat --mock from a pipe: each line is a turn, a number sends that suggestion', async () => {
+  const run = await piped;
+  assert.equal(run.code, 0, run.stderr);
+  const second = defaultReply('microwave').followup_suggestions![1]!;
+  assert.ok(run.stdout.includes(`you › microwave, please`), run.stdout);
+  assert.ok(run.stdout.includes('Panasonic NN-SN98JS'), run.stdout);
+  assert.ok(run.stdout.includes(`you › ${second} (suggestion 2)`), run.stdout);
+  assert.ok(run.stdout.includes(`agent › ${defaultReply(second).text}`), run.stdout);
+  assertNoLeaks(run);
+});
+
+test('--help prints usage and exits 0', async () => {
+  const run = await help;
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /Usage/);
+  assert.match(run.stdout, /aui-messaging chat/);
+  assert.match(run.stdout, /--mock/);
+  assertNoLeaks(run);
+});
+
+test('without a key and without --mock: a hint and exit 2', async () => {
+  const run = await noKey;
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /AUI_NETWORK_API_KEY/);
+  assert.match(run.stderr, /--mock/);
+  assert.equal(run.stderr.trim().split('\n').length, 2, run.stderr);
+  assertNoLeaks(run);
+});
+
+test('a rejected key: one line with the error class, exit 1, the key never printed', async () => {
+  const run = await rejected;
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^✗ AuthenticationError: /m);
+  assertNoLeaks(run, wrongKey, 'the-right-key');
+});
