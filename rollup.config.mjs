@@ -25,7 +25,8 @@ export default [
     ],
   },
   {
-    input: entries,
+    // The CLI exports nothing, so it has no declarations.
+    input: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'cli')),
     external,
     plugins: [dts({ respectExternal: false })],
     output: [

@@ -23,6 +23,7 @@ export { SSE_HEADERS } from './stream/sse.ts';
 export { Session, type SessionState, type StateChange, type StreamOptions } from './session/session.ts';
 export type { ReconnectOptions, SessionOptions } from './session/options.ts';
 export { VERSION } from './runtime/version.ts';
+export type { WebSocketConstructor, WebSocketLike, WebSocketSource } from './runtime/websocket.ts';
 export {
   APIConnectionError,
   APIError,
