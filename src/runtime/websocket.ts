@@ -15,6 +15,34 @@ export interface WebSocketLike {
   addEventListener(type: string, listener: (event: any) => void): void;
 }
 
+export interface SocketHandlers {
+  open(): void;
+  message(data: unknown): void;
+  close(code: number, reason: string): void;
+}
+
+/**
+ * Attaches the session's handlers. The `ws` package (the Node fallback) is an EventEmitter: its
+ * `on` skips the MessageEvent it would build per frame for `addEventListener`, which is most of
+ * its per-frame cost on a long turn. Everything else gets the standard EventTarget API.
+ * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
+ */
+export function listen(ws: WebSocketLike, on: SocketHandlers): void {
+  const emitter = ws as unknown as { on?: (event: string, fn: (...args: any[]) => void) => void };
+  if (typeof emitter.on === 'function' && '_socket' in ws) {
+    ws.binaryType = 'nodebuffer'; // text frames then arrive as Buffers whose toString() is plain UTF-8
+    emitter.on('open', on.open);
+    emitter.on('message', (data: { toString(): string }, isBinary: boolean) => on.message(isBinary ? data : data.toString()));
+    emitter.on('close', (code: number, reason: { toString(): string }) => on.close(code, String(reason ?? '')));
+    emitter.on('error', () => undefined);
+    return;
+  }
+  ws.addEventListener('open', () => on.open());
+  ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
+  ws.addEventListener('close', (event: { code?: number; reason?: string }) => on.close(event.code ?? 1006, event.reason ?? ''));
+  ws.addEventListener('error', () => undefined);
+}
+
 export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;
 
 export interface WebSocketSource {

@@ -20,7 +20,7 @@ import {
 import { errorFromFrame } from '../errors/map.ts';
 import { type KeyProvider, resolveKey } from '../keys/providers.ts';
 import type { Log } from '../runtime/logger.ts';
-import type { WebSocketLike, WebSocketSource } from '../runtime/websocket.ts';
+import { listen, type WebSocketLike, type WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
 import { readFrame } from '../stream/frames.ts';
 import { MessageStream, type StreamSink } from '../stream/message-stream.ts';
@@ -71,7 +71,7 @@ interface Connection {
   openedAt: number;
   /** Frames since open: a 1008 before any frame is an auth failure. */
   frames: number;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: ReturnType<typeof setTimeout> | undefined;
 }
 
 interface Turn {
@@ -84,7 +84,9 @@ interface Turn {
   resent: boolean;
   recovering?: AbortController | undefined;
   watermark?: Watermark | undefined;
-  idle?: ReturnType<typeof setTimeout>;
+  idle?: ReturnType<typeof setTimeout> | undefined;
+  /** When the last frame of this turn arrived; the idle timer checks it instead of being re-armed per frame. */
+  lastFrameAt: number;
   deadline?: ReturnType<typeof setTimeout>;
 }
 
@@ -145,7 +147,7 @@ export class Session {
         queueMicrotask(() => sink.fail(error));
         return;
       }
-      const queued: Turn = (turn = { params, payload, bytes, sink, sent: false, resent: false });
+      const queued: Turn = (turn = { params, payload, bytes, sink, sent: false, resent: false, lastFrameAt: 0 });
       this.#queue.push(queued);
       this.#queuedBytes += bytes;
       this.#readWatermark(params.task_id);
@@ -212,20 +214,21 @@ export class Session {
     const connection: Connection = { ws, opened: false, closed: false, openedAt: 0, frames: 0 };
     this.#connection = connection;
     connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#deps.options.connectTimeout);
-    ws.addEventListener('open', () => {
-      if (connection.closed) return;
-      clearTimeout(connection.timer);
-      connection.opened = true;
-      connection.openedAt = Date.now();
-      this.#handshakeFailures = 0;
-      this.#deps.log('debug', 'session: connected.');
-      this.#setState('open');
-      this.#pump();
+    listen(ws, {
+      open: () => {
+        if (connection.closed) return;
+        clearTimeout(connection.timer);
+        connection.timer = undefined;
+        connection.opened = true;
+        connection.openedAt = Date.now();
+        this.#handshakeFailures = 0;
+        this.#deps.log('debug', 'session: connected.');
+        this.#setState('open');
+        this.#pump();
+      },
+      message: (data) => this.#onFrame(connection, data),
+      close: (code, reason) => this.#onClose(connection, code, reason),
     });
-    ws.addEventListener('message', (event: { data: unknown }) => this.#onFrame(connection, event.data));
-    ws.addEventListener('close', (event: { code?: number; reason?: string }) => this.#onClose(connection, event.code ?? 1006, event.reason ?? ''));
-    // An `error` event is always followed by `close`; its payload may name the key-bearing URL, so it is not read.
-    ws.addEventListener('error', () => undefined);
   }
 
   #onFrame(connection: Connection, data: unknown): void {
@@ -236,7 +239,7 @@ export class Session {
       this.#deps.log('debug', 'session: a frame arrived with no turn in flight; ignored.');
       return;
     }
-    this.#armIdle(turn);
+    turn.lastFrameAt = Date.now();
     let frame: ReturnType<typeof readFrame>;
     try {
       frame = readFrame(data);
@@ -245,10 +248,11 @@ export class Session {
       // Never let this socket carry the rest of a turn that has failed.
       return this.#end(turn, error, { close: connection, why: 'malformed frame' });
     }
+    if (typeof frame === 'string') {
+      this.#authRetried = false;
+      return turn.sink.frame(frame);
+    }
     switch (frame.kind) {
-      case 'text':
-        this.#authRetried = false;
-        return turn.sink.frame(frame.text);
       case 'final':
         this.#authRetried = false;
         this.#deps.watermarks.advance(turn.params.task_id, frame.message);
@@ -401,10 +405,18 @@ export class Session {
     this.#watermarkReads.set(task_id, read);
   }
 
+  /** One timer per turn, not one per frame: when it fires early (frames kept coming), it re-arms for the rest. */
   #armIdle(turn: Turn): void {
-    clearTimeout(turn.idle);
     const connection = turn.connection!;
-    turn.idle = setTimeout(() => this.#lost(connection, 'idle timeout'), this.#deps.options.idleTimeout);
+    const idleTimeout = this.#deps.options.idleTimeout;
+    turn.lastFrameAt = Date.now();
+    const check = () => {
+      const quiet = Date.now() - turn.lastFrameAt;
+      if (quiet >= idleTimeout) this.#lost(connection, 'idle timeout');
+      else turn.idle = setTimeout(check, idleTimeout - quiet);
+    };
+    clearTimeout(turn.idle);
+    turn.idle = setTimeout(check, idleTimeout);
   }
 
   async #recover(turn: Turn, why: string): Promise<void> {

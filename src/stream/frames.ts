@@ -10,8 +10,12 @@ import { type Message, MessageSchema } from '../schemas/wire.ts';
 
 export const TEXT_EVENT = 'thread-message-text-content-updated';
 
+/**
+ * A classified frame. A streaming frame is just its text (a string): it is the one kind that
+ * arrives thousands of times per turn, so it gets no wrapper object.
+ */
 export type Frame =
-  | { kind: 'text'; text: string }
+  | string
   | { kind: 'error'; frame: Record<string, unknown> }
   | { kind: 'final'; message: Message }
   | { kind: 'unknown'; frame: unknown };
@@ -40,7 +44,7 @@ export function classify(value: unknown): Frame {
     if (typeof text !== 'string') {
       throw new ResponseValidationError('session: a streaming frame failed validation at data.text: expected string.', ['data', 'text']);
     }
-    return { kind: 'text', text };
+    return text;
   }
   if ('status_code' in frame && !('id' in frame)) return { kind: 'error', frame };
   if ('id' in frame && 'text' in frame) return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session (final message)') };

@@ -46,7 +46,9 @@ export interface StreamSink {
 export type StreamExecutor = (sink: StreamSink) => ((reason: APIUserAbortError) => void) | void;
 
 type Listener = (...args: any[]) => void;
-type Queued = { event?: StreamEvent; error?: unknown; done?: boolean };
+// What a `for await` reader gets next: an iterator result, or the turn's error.
+type Queued = IteratorResult<StreamEvent, undefined> | { error: unknown };
+const DONE: IteratorResult<StreamEvent, undefined> = Object.freeze({ value: undefined, done: true });
 
 export class MessageStream implements AsyncIterable<StreamEvent> {
   #listeners: Partial<Record<keyof MessageStreamEvents, Array<{ fn: Listener; once: boolean }>>> = {};
@@ -61,7 +63,8 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #result: { promise: Promise<Message>; resolve: (m: Message) => void; reject: (e: unknown) => void };
   // Async iteration: a buffer of what the consumer has not read yet, and a waiting reader.
   #queue: Queued[] | undefined;
-  #waiting: ((item: Queued) => void) | undefined;
+  #head = 0;
+  #waiting: { resolve: (r: IteratorResult<StreamEvent, undefined>) => void; reject: (e: unknown) => void } | undefined;
 
   constructor(executor: StreamExecutor) {
     let resolve!: (m: Message) => void;
@@ -161,22 +164,26 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     return this.#snapshot;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent, undefined> {
     if (this.#queue) throw new AuiError('A MessageStream can be iterated only once.');
     this.#observed = true;
     this.#queue = [];
-    if (this.#ended) this.#queue.push(this.#error ? { error: this.#error } : { done: true });
+    if (this.#ended) this.#queue.push(this.#error ? { error: this.#error } : DONE);
     return {
       next: () => {
-        const item = this.#queue!.shift();
-        if (item) return this.#settle(item);
-        if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise<Queued>((resolve) => (this.#waiting = resolve)).then((next) => this.#settle(next));
+        const queue = this.#queue!;
+        if (this.#head < queue.length) {
+          const item = queue[this.#head++]!;
+          if (this.#head === queue.length) (queue.length = 0), (this.#head = 0);
+          return 'error' in item ? Promise.reject(item.error) : Promise.resolve(item);
+        }
+        if (this.#ended) return Promise.resolve(DONE);
+        return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
       },
       return: () => {
         this.abort(); // `break` means the turn is no longer wanted
-        this.#queue!.length = 0;
-        return Promise.resolve({ value: undefined, done: true });
+        this.#queue!.length = this.#head = 0;
+        return Promise.resolve(DONE);
       },
     };
   }
@@ -209,14 +216,14 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     if (delta === '') return;
     const snapshot = (this.#snapshot += delta);
     this.#emit('text', delta, snapshot);
-    if (this.#queue) this.#push({ event: { type: 'text', delta, snapshot } });
+    if (this.#queue) this.#push({ value: { type: 'text', delta, snapshot }, done: false });
   }
 
   #correct(snapshot: string): void {
     if (this.#ended) return;
     this.#snapshot = snapshot;
     this.#emit('snapshot', snapshot);
-    if (this.#queue) this.#push({ event: { type: 'snapshot', snapshot } });
+    if (this.#queue) this.#push({ value: { type: 'snapshot', snapshot }, done: false });
   }
 
   #final(message: Message, recovered: boolean): void {
@@ -227,11 +234,11 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       else this.#correct(text);
     }
     this.#emit('message', message);
-    if (this.#queue) this.#push({ event: { type: 'message', message } });
+    if (this.#queue) this.#push({ value: { type: 'message', message }, done: false });
     this.#ended = true;
     this.#result.resolve(message);
     this.#emit('end');
-    if (this.#queue) this.#push({ done: true });
+    if (this.#queue) this.#push(DONE);
   }
 
   #fail(raw: unknown): void {
@@ -248,13 +255,16 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     if (!heard && !this.#observed && !(error instanceof APIUserAbortError)) void Promise.reject(error);
   }
 
-  #emit(event: keyof MessageStreamEvents, ...args: unknown[]): void {
+  // Hot path (once per frame): no rest arguments, no copy — `off` replaces the array, so a
+  // listener removing itself cannot disturb this loop.
+  #emit(event: keyof MessageStreamEvents, a?: unknown, b?: unknown): void {
     const listeners = this.#listeners[event];
-    if (!listeners?.length) return;
-    for (const listener of [...listeners]) {
+    if (listeners === undefined) return;
+    for (let i = 0; i < listeners.length; i++) {
+      const listener = listeners[i]!;
       if (listener.once) this.off(event, listener.fn as never);
       try {
-        listener.fn(...args);
+        listener.fn(a, b);
       } catch (error) {
         // A throwing listener ends the turn with its error instead of unwinding into a socket handler.
         if (event !== 'error' && event !== 'end') this.#failFromListener(error);
@@ -272,17 +282,12 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   #push(item: Queued): void {
     const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      waiting(item);
-    } else {
+    if (waiting === undefined) {
       this.#queue!.push(item);
+      return;
     }
-  }
-
-  #settle(item: Queued): Promise<IteratorResult<StreamEvent>> {
-    if (item.event) return Promise.resolve({ value: item.event, done: false });
-    if (item.error) return Promise.reject(item.error);
-    return Promise.resolve({ value: undefined, done: true });
+    this.#waiting = undefined;
+    if ('error' in item) waiting.reject(item.error);
+    else waiting.resolve(item);
   }
 }
