@@ -9,6 +9,11 @@ export const entries = {
   index: 'src/index.ts',
   'index.node': 'src/index.node.ts',
   mock: 'src/mock/index.ts',
+  server: 'src/server/handler.ts',
+  // The `node` condition of ./server: the same handler with the Node client (ws fallback on Node 20).
+  'server.node': 'src/server/handler.node.ts',
+  'server/node': 'src/server/node.ts',
+  browser: 'src/browser/proxy-client.ts',
   cli: 'src/cli/index.ts',
 };
 

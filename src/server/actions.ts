@@ -1,0 +1,88 @@
+/**
+ * server/actions — what each of the five routes does once the request passed the common checks
+ * (path, method, origin, auth, content type, body size): per-route input, ownership, the turn
+ * limit, `transform`, then one upstream call. The body that goes upstream is built here from
+ * the allowlisted input, `user_id` from `authorize`, and `transform`'s additions; the ids are
+ * forced back after `transform` so ownership checked is ownership used. No browser header is
+ * ever passed on: the client sends only its own.
+ * Imports: client (type), ./*. Never keys, mock or browser.
+ */
+import type { AuiClient } from '../client/client.ts';
+import { notFound } from './errors.ts';
+import { messageInput, pageInput, taskIdFromPath } from './input.ts';
+import { checkTurnRate, type ResolvedLimits } from './limits.ts';
+import type { Ownership } from './ownership.ts';
+import { json } from './respond.ts';
+import type { RouteName } from './routes.ts';
+import { sseResponse } from './sse.ts';
+import type { AuiHandlerOptions, AuiUser } from './types.ts';
+
+export interface ActionContext {
+  request: Request;
+  url: URL;
+  user: AuiUser;
+  body: Record<string, unknown>;
+  rawId: string | undefined;
+  client: AuiClient;
+  limits: ResolvedLimits;
+  ownership: Ownership;
+  transform: AuiHandlerOptions['transform'];
+  headers: Record<string, string>;
+}
+
+export const ACTIONS: Record<RouteName, (ctx: ActionContext) => Promise<Response>> = {
+  async createTask(ctx) {
+    const { user, client, ownership } = ctx;
+    const params = { ...(await shape(ctx, { user_id: user.userId })), user_id: user.userId };
+    const task = await client.tasks.create(params as Parameters<AuiClient['tasks']['create']>[0], signal(ctx));
+    ownership.remember(user.userId, task.id);
+    return json(task, 200, ctx.headers);
+  },
+
+  async listTasks(ctx) {
+    const page = await ctx.client.tasks.list({ user_id: ctx.user.userId, ...pageInput(ctx.url.searchParams) }, signal(ctx));
+    return json(page, 200, ctx.headers);
+  },
+
+  async taskMessages(ctx) {
+    const task_id = taskIdFromPath(ctx.rawId ?? '');
+    await mustOwn(ctx, task_id);
+    return json(await ctx.client.tasks.messages(task_id, signal(ctx)), 200, ctx.headers);
+  },
+
+  async send(ctx) {
+    const params = await turn(ctx);
+    return json(await ctx.client.messages.send(params, signal(ctx)), 200, ctx.headers);
+  },
+
+  async stream(ctx) {
+    const params = await turn(ctx);
+    // The request's signal is the browser's connection: when it goes, the upstream turn goes.
+    return sseResponse(ctx.client.messages.stream(params, signal(ctx)), ctx.headers);
+  },
+};
+
+/** The checks and body shared by `/messages` and `/messages/stream`. */
+async function turn(ctx: ActionContext): Promise<TurnParams> {
+  const input = messageInput(ctx.body, ctx.limits.maxTextLength);
+  await mustOwn(ctx, input.task_id);
+  await checkTurnRate(ctx.limits, ctx.user.userId);
+  // The client checks the rest (text type, context shape) whatever transform returned.
+  return { ...(await shape(ctx, input)), task_id: input.task_id } as TurnParams;
+}
+
+type TurnParams = { task_id: string; text: string } & Record<string, unknown>;
+
+async function mustOwn(ctx: ActionContext, task_id: string): Promise<void> {
+  if (!(await ctx.ownership.owns(ctx.client, ctx.user.userId, task_id, ctx.request.signal))) throw notFound();
+}
+
+/** The app's `transform`, given a copy of the allowlisted body: the only way extras reach AUI. */
+async function shape(ctx: ActionContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (!ctx.transform) return body;
+  const out = await ctx.transform({ ...body }, ctx.user);
+  if (typeof out !== 'object' || out === null || Array.isArray(out)) throw new TypeError('transform must return an object.');
+  return out;
+}
+
+const signal = (ctx: ActionContext) => ({ signal: ctx.request.signal });

@@ -1,0 +1,28 @@
+/**
+ * server/lru — a bounded least-recently-used map (a Map keeps insertion order; a hit moves the
+ * entry to the end). Small on purpose: the proxy caches ownership verdicts and turn counts in
+ * it, and neither may grow without bound on a long-lived server. Imports nothing.
+ */
+export class Lru<K, V> {
+  readonly #map = new Map<K, V>();
+  constructor(readonly max: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.#map.delete(key);
+    this.#map.set(key, value);
+    if (this.#map.size > this.max) this.#map.delete(this.#map.keys().next().value as K);
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+}
