@@ -4,8 +4,6 @@
 // Run: npm run test:browser   (or: npx wtr --config web-test-runner.config.mjs)
 // Browser: $CHROMIUM_PATH, else `command -v chromium`, else /usr/bin/chromium. Playwright's own
 // browser download is unreachable on our machines, so we always point it at a system binary.
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 // The mock server is TypeScript (src/mock/index.ts) and Node 20 cannot import .ts by itself.
@@ -14,38 +12,14 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 // (WTR itself, its plugins, esbuild) resolves or loads files. It works on Node >= 20.6
 // (module.register), which our engines field (>= 20.19) already guarantees.
 import { tsImport } from 'tsx/esm/api';
+import { chromiumArgs, requireChromium } from './test/fixtures/chromium.mjs';
 
 const { startMockAui } = await tsImport('./src/mock/index.ts', import.meta.url);
 
 /** The fixed key the mock accepts; tests read it from /__mock.json like the URLs. */
 const MOCK_KEY = 'API_KEY_browser_0123456789';
 
-function chromiumPath() {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    const found = execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (found) return found;
-  } catch {
-    // not on PATH: fall through
-  }
-  return '/usr/bin/chromium';
-}
-
-const executablePath = chromiumPath();
-if (!existsSync(executablePath)) {
-  throw new Error(`Chromium not found at ${executablePath}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-}
-
-const chromiumArgs = [
-  '--no-sandbox', // we run as root in CI; Chromium refuses to start sandboxed as root
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const executablePath = requireChromium();
 
 /**
  * Starts one mock AUI server when the dev server starts, answers GET /__mock.json with

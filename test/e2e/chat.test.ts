@@ -3,11 +3,11 @@
 // Run: npm run test:e2e. Browser: $CHROMIUM_PATH, else `command -v chromium`, else /usr/bin/chromium.
 // Leaves test-results/chat.png (the conversation) and test-results/chat-error.png (an error).
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { MockAui } from '../../src/mock/index.ts';
+import { chromiumArgs, chromiumPath } from '../fixtures/chromium.mjs';
 
 interface Playground {
   url: string;
@@ -21,28 +21,6 @@ const { startPlayground } = (await import(playgroundModule)) as {
 };
 
 const RESULTS = new URL('../../test-results/', import.meta.url);
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    const found = execSync('command -v chromium', { shell: '/bin/sh', encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (found) return found;
-  } catch {
-    // not on PATH
-  }
-  return '/usr/bin/chromium';
-}
-
 let playground: Playground;
 let browser: Browser;
 
@@ -51,7 +29,7 @@ before(async () => {
   // 60 ms between frames: slow enough that the test sees the text grow, fast enough to be quick.
   [playground, browser] = await Promise.all([
     startPlayground({ port: 0, frameDelayMs: 60, quiet: true }),
-    chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS }),
+    chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs }),
   ]);
 });
 
