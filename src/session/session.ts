@@ -174,6 +174,8 @@ export class Session {
   /** Lets the turn in flight finish, rejects queued turns with SessionClosedError, then closes. */
   close(): Promise<void> {
     if (this.#closed) return this.#closed;
+    // Already closed by a failure (auth, reconnects exhausted): nothing left to wait for.
+    if (this.#state === 'closed') return (this.#closed = Promise.resolve());
     this.#closing = true;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const turn of this.#queue.splice(0)) this.#end(turn, new SessionClosedError());

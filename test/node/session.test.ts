@@ -164,6 +164,7 @@ test('official-SDK failure: a bad key (1008) must not reconnect forever → one 
   const session = bad.session();
   await rejection(session.stream({ task_id: task.id, text: 'locked out' }).finalMessage());
   assert.equal(session.state, 'closed');
+  await session.close(); // resolves at once on a session a failure already closed
 });
 
 test('close 1008 → the key provider is asked with forceRefresh → the turn succeeds on the new key', async () => {
