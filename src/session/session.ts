@@ -275,6 +275,8 @@ export class Session {
   #onClose(connection: Connection, code: number, reason: string): void {
     if (connection.closed) return;
     this.#deps.log('debug', `session: socket closed (${code}${reason ? ` ${reason}` : ''}).`);
+    // A socket that stayed open for minUptime had its key accepted: a later 1008 starts afresh.
+    if (connection.opened && Date.now() - connection.openedAt >= this.#deps.options.reconnect.minUptime) this.#authRetried = false;
     if (code === 1008 && connection.opened && connection.frames === 0) return this.#authFailure(connection, reason);
     this.#lost(connection, `close ${code}`);
   }
