@@ -3,8 +3,6 @@
 // Every route, the stream's text invariant, and each error class rebuilt from the proxy's
 // JSON/SSE envelopes — the same classes the full SDK throws.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { after, test } from 'node:test';
 import {
   APIConnectionError,
@@ -22,6 +20,7 @@ import {
 } from '../../src/browser/proxy-client.ts';
 import { createAuiHandler } from '../../src/server/handler.node.ts';
 import { toNodeListener } from '../../src/server/node.ts';
+import { serveOnLoopback } from '../fixtures/http.ts';
 import { mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 
 const mock = await mockServer();
@@ -35,18 +34,7 @@ const main = toNodeListener(createAuiHandler(upstream));
 // A second mount with a turn limit of one per minute, for the 429.
 const limited = toNodeListener(createAuiHandler({ ...upstream, basePath: '/limited', limits: { turnsPerMinute: 1 } }));
 
-const server = createServer((req, res) => (req.url?.startsWith('/limited/') ? limited : main)(req, res));
-const sockets = new Set<Socket>();
-server.on('connection', (socket) => {
-  sockets.add(socket);
-  socket.on('close', () => sockets.delete(socket));
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-after(() => new Promise<void>((resolve) => {
-  for (const socket of sockets) socket.destroy();
-  server.close(() => resolve());
-}));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { origin, sockets } = await serveOnLoopback((req, res) => (req.url?.startsWith('/limited/') ? limited : main)(req, res));
 
 const clientAs = (user: string | null, path = '/api/aui') =>
   createProxyClient({ url: `${origin}${path}`, ...(user ? { headers: { authorization: `Bearer ${user}` } } : {}) });

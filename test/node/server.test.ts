@@ -3,8 +3,8 @@
 // node:http server on 127.0.0.1. Each security rule of DESIGN.md has its own test, named
 // "security: …"; `mock.requests` shows what reached upstream (and what did not).
 import assert from 'node:assert/strict';
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
-import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { MessageStream, SSE_HEADERS, type Message, type Task } from '../../src/index.node.ts';
 import { createAuiHandler as createWebHandler } from '../../src/server/handler.ts';
@@ -12,6 +12,7 @@ import { createAuiHandler, type AuiHandler, type AuiHandlerOptions, type TurnCou
 import { toNodeListener } from '../../src/server/node.ts';
 import { Ownership } from '../../src/server/ownership.ts';
 import type { RecordedRequest } from '../../src/mock/index.ts';
+import { serveOnLoopback } from '../fixtures/http.ts';
 import { clientFor, mockServer, TEST_KEY } from '../fixtures/mock.ts';
 
 const mock = await mockServer();
@@ -81,19 +82,9 @@ async function upstreamDuring(run: () => Promise<unknown>) {
 }
 
 /** A node:http server running `toNodeListener(h)` on 127.0.0.1, closed after the file. */
-async function serve(h: AuiHandler): Promise<{ url: string; server: Server; sockets: Set<Socket> }> {
-  const server = createHttpServer(toNodeListener(h));
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  after(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/aui`, server, sockets };
+async function serve(h: AuiHandler) {
+  const served = await serveOnLoopback(toNodeListener(h));
+  return { ...served, url: `${served.origin}/api/aui` };
 }
 
 /** A TCP relay in front of the mock: it sees the upstream WebSocket's TCP connection open and close. */
