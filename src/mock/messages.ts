@@ -19,6 +19,14 @@ const PRODUCT_SUGGESTIONS = [
   'Which one has the best energy rating?',
 ];
 
+// Answers to the product follow-ups above, so a demo conversation reads like one.
+const FOLLOWUP_ANSWERS: Array<[RegExp, string]> = [
+  [/price range/i, 'They range from $189.99 (BLACK+DECKER EM044KB19) to $429.00 (Frigidaire Gallery GMBS3068BF). The Panasonic NN-SN98JS sits in between at $358.08 and is the best value for 20+ liters.'],
+  [/stainless/i, 'Yes: the Panasonic NN-SN98JS and the Frigidaire Gallery both come in stainless steel. The BLACK+DECKER is black only.'],
+  [/energy/i, 'The Panasonic NN-SN98JS: its inverter heats evenly and draws less power at partial settings than the other two.'],
+];
+const AFTER_FOLLOWUP = ['Add the Panasonic to my cart', 'Compare the Panasonic and the Frigidaire', 'Show me smaller models'];
+
 /** Deterministic, so tests can assert on it; products only when a microwave is mentioned. */
 export function defaultReply(text: string): MockAgentReply {
   if (/microwave/i.test(text)) {
@@ -28,6 +36,8 @@ export function defaultReply(text: string): MockAgentReply {
       followup_suggestions: PRODUCT_SUGGESTIONS,
     };
   }
+  const followup = FOLLOWUP_ANSWERS.find(([question]) => question.test(text));
+  if (followup) return { text: followup[1], followup_suggestions: [...AFTER_FOLLOWUP] };
   return {
     text: `You said: "${text}". Tell me what you are looking for, your budget and any must-have features, and I will find the right product.`,
     followup_suggestions: [...WELCOME_SUGGESTIONS],

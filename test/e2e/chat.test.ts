@@ -115,7 +115,7 @@ test('chat page: streamed answer, product cards, a follow-up suggestion', { time
     (count) => document.querySelectorAll('.bubble--agent[data-state="done"]').length > count,
     2,
   );
-  assert.match(await lastAgentText(page).innerText(), new RegExp(`You said: "${question.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+  assert.match(await lastAgentText(page).innerText(), /^They range from \$189\.99/);
   assert.equal(await page.locator('.bubble--agent').count(), 3, 'welcome + two answers');
   assert.ok(await page.locator('#input').isEnabled(), 'the composer is usable again');
 
