@@ -41,7 +41,7 @@ import { type AuiClientOptions, resolveOptions, type ResolvedOptions, SessionOpt
 import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
 import { resolveSessionOptions, type SessionOptions } from '../session/options.ts';
 import { WatermarkStore } from '../session/recovery.ts';
-import { Session, type StreamOptions, type StreamParams } from '../session/session.ts';
+import { Session, type SessionDeps, type StreamOptions, type StreamParams } from '../session/session.ts';
 import { MessageStream } from '../stream/message-stream.ts';
 
 const API = 'api/v1/external';
@@ -119,6 +119,7 @@ export class AuiClient {
   readonly #call: Transport;
   // Where each task's history stood before its last turn: what recovery compares against.
   readonly #watermarks = new WatermarkStore();
+  #sessionShared: Omit<SessionDeps, 'oneShot'> | undefined;
 
   constructor(options: AuiClientOptions = {}) {
     this.config = resolveOptions(options);
@@ -197,16 +198,18 @@ export class AuiClient {
   }
 
   #session(oneShot: boolean, options?: SessionOptions): Session {
-    return new Session({
+    // What every session of this client shares, built once: a thousand idle sessions should not
+    // carry a thousand copies of the same closures.
+    const shared = (this.#sessionShared ??= {
       wsUrl: this.config.wsUrl,
       keys: this.config.keys,
       log: this.config.log,
       webSocket: () => this.webSocket(),
-      history: (task_id, signal) => this.tasks.messages(task_id, signal ? { signal } : {}),
+      history: (task_id: string, signal?: AbortSignal) => this.tasks.messages(task_id, signal ? { signal } : {}),
       watermarks: this.#watermarks,
-      options: resolveSessionOptions(this.config.session, options),
-      oneShot,
+      options: resolveSessionOptions(this.config.session),
     });
+    return new Session({ ...shared, options: options ? resolveSessionOptions(this.config.session, options) : shared.options, oneShot });
   }
 
   /** Parameters, entities and static context the agent holds (`POST /agent-context`). */

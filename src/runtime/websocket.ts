@@ -17,14 +17,17 @@ export interface WebSocketLike {
 
 export interface SocketHandlers {
   open(): void;
-  message(data: unknown): void;
-  close(code: number, reason: string): void;
+  /** `isBinary` is only known on the `ws` path, where a text frame arrives as a Buffer. */
+  message(data: unknown, isBinary?: boolean): void;
+  /** `reason` is a string, or a Buffer on the `ws` path. */
+  close(code: number, reason: unknown): void;
 }
 
 /**
  * Attaches the session's handlers. The `ws` package (the Node fallback) is an EventEmitter: its
  * `on` skips the MessageEvent it would build per frame for `addEventListener`, which is most of
- * its per-frame cost on a long turn. Everything else gets the standard EventTarget API.
+ * its per-frame cost on a long turn, and takes the handlers as they are (no wrapper per socket).
+ * Everything else gets the standard EventTarget API.
  * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
  */
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
@@ -32,16 +35,18 @@ export function listen(ws: WebSocketLike, on: SocketHandlers): void {
   if (typeof emitter.on === 'function' && '_socket' in ws) {
     ws.binaryType = 'nodebuffer'; // text frames then arrive as Buffers whose toString() is plain UTF-8
     emitter.on('open', on.open);
-    emitter.on('message', (data: { toString(): string }, isBinary: boolean) => on.message(isBinary ? data : data.toString()));
-    emitter.on('close', (code: number, reason: { toString(): string }) => on.close(code, String(reason ?? '')));
-    emitter.on('error', () => undefined);
+    emitter.on('message', on.message);
+    emitter.on('close', on.close);
+    emitter.on('error', ignore);
     return;
   }
   ws.addEventListener('open', () => on.open());
   ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
   ws.addEventListener('close', (event: { code?: number; reason?: string }) => on.close(event.code ?? 1006, event.reason ?? ''));
-  ws.addEventListener('error', () => undefined);
+  ws.addEventListener('error', ignore);
 }
+
+function ignore(): void {}
 
 export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;
 

@@ -24,6 +24,8 @@ export class WatermarkStore {
   #entries = new Map<string, Watermark>();
   /** Any history read so far held a user entry: the server stores user messages. */
   sawUserEntries = false;
+  /** Watermark reads in flight, shared by every session of the client (one read per task). */
+  readonly reading = new Map<string, Promise<void>>();
   constructor(readonly limit = 1000) {}
 
   get(task_id: string): Watermark | undefined {

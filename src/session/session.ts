@@ -95,7 +95,7 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 export class Session {
   #deps: SessionDeps;
   #state: SessionState = 'connecting';
-  #listeners: Array<(change: StateChange) => void> = [];
+  #listeners: Array<(change: StateChange) => void> | undefined;
   #connection: Connection | undefined;
   #connecting = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -109,8 +109,6 @@ export class Session {
   #closing = false;
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
-  /** History reads for a task's first turn, started while the socket connects. */
-  #watermarkReads = new Map<string, Promise<void>>();
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -122,12 +120,12 @@ export class Session {
   }
 
   on(event: 'state', listener: (change: StateChange) => void): this {
-    if (event === 'state') this.#listeners.push(listener);
+    if (event === 'state') (this.#listeners ??= []).push(listener);
     return this;
   }
 
   off(event: 'state', listener: (change: StateChange) => void): this {
-    if (event === 'state') this.#listeners = this.#listeners.filter((l) => l !== listener);
+    if (event === 'state' && this.#listeners) this.#listeners = this.#listeners.filter((l) => l !== listener);
     return this;
   }
 
@@ -228,8 +226,8 @@ export class Session {
         this.#setState('open');
         this.#pump();
       },
-      message: (data) => this.#onFrame(connection, data),
-      close: (code, reason) => this.#onClose(connection, code, reason),
+      message: (data, isBinary) => this.#onFrame(connection, isBinary === false ? String(data) : data),
+      close: (code, reason) => this.#onClose(connection, code ?? 1006, String(reason ?? '')),
     });
   }
 
@@ -381,7 +379,7 @@ export class Session {
       return;
     }
     const task_id = turn.params.task_id;
-    const reading = this.#watermarkReads.get(task_id);
+    const reading = this.#deps.watermarks.reading.get(task_id);
     if (reading) return void reading.then(() => this.#pump());
     this.#queue.shift();
     this.#queuedBytes -= turn.bytes;
@@ -400,13 +398,14 @@ export class Session {
 
   /** Starts the history read that gives a task's first turn its watermark. */
   #readWatermark(task_id: string): void {
-    if (this.#deps.watermarks.get(task_id) || this.#watermarkReads.has(task_id)) return;
+    const store = this.#deps.watermarks;
+    if (store.get(task_id) || store.reading.has(task_id)) return;
     const read = this.#deps
       .history(task_id)
       .then((history) => void this.#deps.watermarks.fromHistory(task_id, history))
       .catch(() => this.#deps.log('debug', 'session: the watermark read failed; an interrupted turn will be reported as unknown.'))
-      .finally(() => this.#watermarkReads.delete(task_id));
-    this.#watermarkReads.set(task_id, read);
+      .finally(() => store.reading.delete(task_id));
+    store.reading.set(task_id, read);
   }
 
   /** One timer per turn, not one per frame: when it fires early (frames kept coming), it re-arms for the rest. */
@@ -540,6 +539,7 @@ export class Session {
     if (previous === current && current !== 'reconnecting') return;
     this.#state = current;
     const change: StateChange = { previous, current, ...extra };
+    if (!this.#listeners) return;
     for (const listener of [...this.#listeners]) {
       try {
         listener(change);
