@@ -12,7 +12,30 @@ import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// The first two are the apps issue 4 budgets (fail above 12 KB / 8 KB min+gzip); they are
+// reported, not gated, until the SDK fits them (bench/README.md has the breakdown).
 const bundles = [
+  {
+    name: 'app (tasks.create + messages.send + messages.stream)',
+    source: `
+      import { AuiClient } from './src/index.ts';
+      const aui = new AuiClient({ apiKey: 'k', dangerouslyAllowBrowser: true });
+      const task = await aui.tasks.create({ user_id: 'u' });
+      await aui.messages.send({ task_id: task.id, text: 'hi' });
+      aui.messages.stream({ task_id: task.id, text: 'hi' }).on('text', (delta) => console.log(delta));
+    `,
+  },
+  {
+    name: 'browser client (createProxyClient: tasks.create + messages.stream)',
+    source: `
+      import { createProxyClient } from './src/browser/proxy-client.ts';
+      const aui = createProxyClient({ url: '/api/aui' });
+      const task = await aui.tasks.create();
+      const stream = aui.messages.stream({ task_id: task.id, text: 'hi' });
+      stream.on('text', (delta) => console.log(delta));
+      console.log((await stream.finalMessage()).text);
+    `,
+  },
   {
     name: 'rest app (tasks.create + messages.send)',
     source: `
@@ -27,7 +50,7 @@ const bundles = [
     // The same app with ky and valibot left out: the SDK's own code.
     name: '  of which SDK code (ky, valibot external)',
     external: ['ky', 'valibot'],
-    sameAs: 0,
+    sameAs: 2,
   },
   {
     name: 'ky alone',
