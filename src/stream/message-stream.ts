@@ -58,6 +58,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #mode: 'delta' | 'cumulative' | undefined;
   #ended = false;
   #error: unknown;
+  #message: Message | undefined;
   #observed = false;
   #onAbort: ((reason: APIUserAbortError) => void) | void = undefined;
   #result: { promise: Promise<Message>; resolve: (m: Message) => void; reject: (e: unknown) => void };
@@ -168,6 +169,10 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     if (this.#queue) throw new AuiError('A MessageStream can be iterated only once.');
     this.#observed = true;
     this.#queue = [];
+    // A reader that starts late still sees the whole turn: the text so far as one snapshot, then
+    // whatever follows (and the message, if the turn already ended).
+    if (this.#snapshot !== '') this.#queue.push({ value: { type: 'snapshot', snapshot: this.#snapshot }, done: false });
+    if (this.#message) this.#queue.push({ value: { type: 'message', message: this.#message }, done: false });
     if (this.#ended) this.#queue.push(this.#error ? { error: this.#error } : DONE);
     return {
       next: () => {
@@ -236,6 +241,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     this.#emit('message', message);
     if (this.#queue) this.#push({ value: { type: 'message', message }, done: false });
     this.#ended = true;
+    this.#message = message;
     this.#result.resolve(message);
     this.#emit('end');
     if (this.#queue) this.#push(DONE);

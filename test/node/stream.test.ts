@@ -104,6 +104,34 @@ test('for await yields text events then the message; finalText and done agree', 
   assert.equal(stream.ended, true);
 });
 
+test('a for-await reader that starts late still sees the whole turn: the text so far as a snapshot', async () => {
+  mock.setReply({ text: 'one two three', chunks: ['one ', 'two ', 'three'] });
+  const ended = aui.messages.stream({ task_id: task.id, text: 'late' });
+  await ended.done();
+  const after: StreamEvent[] = [];
+  for await (const event of ended) after.push(event);
+  assert.deepEqual(after.map((e) => e.type), ['snapshot', 'message']);
+  assert.deepEqual(after[0], { type: 'snapshot', snapshot: 'one two three' });
+
+  mock.setOptions({ frameDelayMs: 30 });
+  try {
+    const midway = aui.messages.stream({ task_id: task.id, text: 'midway' });
+    await new Promise<void>((resolve) => midway.once('text', () => resolve()));
+    const seen: StreamEvent[] = [];
+    for await (const event of midway) seen.push(event);
+    assert.equal(seen[0]!.type, 'snapshot', 'starts from the text so far');
+    let text = '';
+    for (const event of seen) {
+      if (event.type === 'snapshot') text = event.snapshot;
+      if (event.type === 'text') assert.equal((text += event.delta), event.snapshot);
+    }
+    assert.equal(text, 'one two three');
+    assert.equal(seen.at(-1)!.type, 'message');
+  } finally {
+    mock.setOptions({ frameDelayMs: 0 });
+  }
+});
+
 test('break in for await aborts the turn and closes its socket; no unhandled rejection', async () => {
   mock.setOptions({ frameDelayMs: 20 });
   mock.setReply({ text: 'a b c d e f g h i j', chunks: 'a b c d e f g h i j'.split(/(?<= )/) });
