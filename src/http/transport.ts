@@ -71,10 +71,13 @@ export type Transport = <T>(spec: CallSpec, options?: RequestOptions) => APIProm
 export function createTransport(config: TransportConfig): Transport {
   const defaultHeaders: Record<string, string> = { accept: 'application/json', ...config.headers };
   if (!isBrowser()) defaultHeaders['user-agent'] = userAgent();
+  const userFetch = config.fetch;
   const client = ky.create({
     prefixUrl: config.baseUrl,
     headers: defaultHeaders,
-    ...(config.fetch ? { fetch: config.fetch } : {}),
+    // ky calls `options.fetch(…)` as a method; a browser's fetch passed unbound would then throw
+    // "Illegal invocation", so the user's fetch is always called as a plain function.
+    ...(userFetch ? { fetch: (input: Request, init?: RequestInit) => userFetch(input, init) } : {}),
   });
 
   return <T>(spec: CallSpec, options: RequestOptions = {}) => new APIPromise<T>(call<T>(client, config, spec, options));

@@ -42,6 +42,18 @@ describe('AuiClient REST in the browser', () => {
     expect(message.sender?.type).to.equal('agent');
   });
 
+  it('an injected fetch is called as a plain function (window.fetch passed unbound works)', async () => {
+    let calls = 0;
+    const unbound = window.fetch;
+    const counting = ((input: RequestInfo | URL, init?: RequestInit) => (calls++, unbound(input, init))) as typeof fetch;
+    for (const fetch of [unbound, counting]) {
+      const aui = new AuiClient({ apiKey: mock.apiKey, baseUrl: mock.url, wsUrl: mock.wsUrl, dangerouslyAllowBrowser: true, logLevel: 'off', fetch });
+      const task = await aui.tasks.create({ user_id: 'browser_fetch' });
+      expect(task.user_id).to.equal('browser_fetch');
+    }
+    expect(calls).to.equal(1);
+  });
+
   it('a wrong key rejects with AuthenticationError (401)', async () => {
     let error: unknown;
     try {
