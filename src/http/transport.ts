@@ -77,7 +77,7 @@ export function createTransport(config: TransportConfig): Transport {
     headers: defaultHeaders,
     // ky calls `options.fetch(…)` as a method; a browser's fetch passed unbound would then throw
     // "Illegal invocation", so the user's fetch is always called as a plain function.
-    ...(userFetch ? { fetch: (input: Request, init?: RequestInit) => userFetch(input, init) } : {}),
+    ...(userFetch ? { fetch: (input: string | URL | Request, init?: RequestInit) => userFetch(input, init) } : {}),
   });
 
   return <T>(spec: CallSpec, options: RequestOptions = {}) => new APIPromise<T>(call<T>(client, config, spec, options));
