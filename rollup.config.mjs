@@ -1,5 +1,5 @@
 // One rollup run: every entry, shared chunks (so each class is defined once), ESM + CJS, and
-// bundled .d.ts/.d.cts. ky and valibot are bundled (ky is ESM-only); ws stays external and is
+// bundled .d.ts/.d.cts. valibot is bundled (tree-shaken with our code); ws stays external and is
 // only ever reached from the Node build.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
