@@ -5,14 +5,13 @@
  * Imports: http, schemas, errors, keys (through options). Never mock, cli or server.
  */
 import { APIPromise } from '../http/api-promise.ts';
-import { createTransport, type RequestOptions, type Transport } from '../http/transport.ts';
+import { type CallSpec, createTransport, type RequestOptions, type Transport } from '../http/transport.ts';
 import { checkInput } from '../schemas/check.ts';
 import {
   CreateTaskSchema,
   StreamMessageSchema,
   IdSchema,
   ListTasksSchema,
-  OptionalRecordSchema,
   RecordSchema,
   RenderWidgetSchema,
   RequestOptionsSchema,
@@ -43,8 +42,6 @@ import { resolveSessionOptions, type SessionOptions } from '../session/options.t
 import { WatermarkStore } from '../session/recovery.ts';
 import { Session, type SessionDeps, type StreamOptions, type StreamParams } from '../session/session.ts';
 import { MessageStream } from '../stream/message-stream.ts';
-
-const API = 'api/v1/external';
 
 export interface CreateTaskParams {
   user_id: string;
@@ -126,50 +123,25 @@ export class AuiClient {
     this.#call = createTransport(this.config);
     this.tasks = {
       create: (params, options) =>
-        this.#guard(() => {
-          checkInput(CreateTaskSchema, params, 'tasks.create', 'params');
-          const body = { ...params, task_origin_type: params.task_origin_type ?? this.config.taskOriginType };
-          return this.#call<Task>({ method: 'POST', path: `${API}/tasks`, body, schema: TaskSchema, where: 'tasks.create' }, this.#options(options, 'tasks.create'));
-        }),
-      list: (params, options) =>
-        this.#guard(() => {
-          checkInput(ListTasksSchema, params, 'tasks.list', 'params');
-          return this.#call<TaskPage>({ method: 'GET', path: `${API}/tasks`, query: { ...params }, schema: TaskPageSchema, where: 'tasks.list' }, this.#options(options, 'tasks.list'));
-        }),
+        this.#rest('tasks.create', options, TaskSchema, (check) => ({
+          path: 'tasks',
+          body: { ...check(CreateTaskSchema, params), task_origin_type: params.task_origin_type ?? this.config.taskOriginType },
+        })),
+      list: (params, options) => this.#rest('tasks.list', options, TaskPageSchema, (check) => ({ path: 'tasks', query: { ...check(ListTasksSchema, params) } })),
       iterate: (params, options) => {
         checkInput(ListTasksSchema, params, 'tasks.iterate', 'params');
-        this.#options(options, 'tasks.iterate');
+        checkInput(RequestOptionsSchema, options, 'tasks.iterate', 'options');
         return this.#iterate(params, options);
       },
-      get: (task_id, options) =>
-        this.#guard(() =>
-          this.#call<Task>({ method: 'GET', path: `${API}/tasks/${this.#id(task_id, 'tasks.get', 'task_id')}`, schema: TaskSchema, where: 'tasks.get' }, this.#options(options, 'tasks.get')),
-        ),
+      get: (task_id, options) => this.#rest('tasks.get', options, TaskSchema, (check) => ({ path: `tasks/${check(IdSchema, task_id, 'task_id')}` })),
       messages: (task_id, options) =>
-        this.#guard(() =>
-          this.#call<Message[]>(
-            { method: 'GET', path: `${API}/tasks/${this.#id(task_id, 'tasks.messages', 'task_id')}/messages`, schema: MessagesSchema, where: 'tasks.messages' },
-            this.#options(options, 'tasks.messages'),
-          ),
-        ),
+        this.#rest('tasks.messages', options, MessagesSchema, (check) => ({ path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages` })),
     };
     this.messages = {
       send: (params, options) =>
-        this.#guard(() => {
-          checkInput(SendMessageSchema, params, 'messages.send', 'params');
-          const { include_business_trace, include_context_trace, ...body } = params;
-          return this.#call<Message>(
-            {
-              method: 'POST',
-              path: `${API}/message`,
-              query: { is_external_api: true, include_business_trace, include_context_trace },
-              body,
-              schema: MessageSchema,
-              where: 'messages.send',
-              unsafe: true,
-            },
-            this.#options(options, 'messages.send'),
-          );
+        this.#rest('messages.send', options, MessageSchema, (check) => {
+          const { include_business_trace, include_context_trace, ...body } = check(SendMessageSchema, params);
+          return { path: 'message', query: { is_external_api: true, include_business_trace, include_context_trace }, body, unsafe: true };
         }),
       stream: (params, options) => {
         try {
@@ -214,49 +186,30 @@ export class AuiClient {
 
   /** Parameters, entities and static context the agent holds (`POST /agent-context`). */
   agentContext(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<AgentContext> {
-    return this.#guard(() => {
-      checkInput(RecordSchema, body, 'agentContext', 'body');
-      return this.#call<AgentContext>({ method: 'POST', path: `${API}/agent-context`, body, schema: AnyObjectSchema, where: 'agentContext' }, this.#options(options, 'agentContext'));
-    });
+    return this.#rest('agentContext', options, AnyObjectSchema, (check) => ({ path: 'agent-context', body: check(RecordSchema, body, 'body') }));
   }
 
   /** Follow-up suggestions (`POST /direct-followup-suggestions`), e.g. `{ context: { task_id } }`. */
   followupSuggestions(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<FollowupSuggestions> {
-    return this.#guard(() => {
-      checkInput(OptionalRecordSchema, body, 'followupSuggestions', 'body');
-      return this.#call<FollowupSuggestions>(
-        { method: 'POST', path: `${API}/direct-followup-suggestions`, body, schema: FollowupSuggestionsSchema, where: 'followupSuggestions' },
-        this.#options(options, 'followupSuggestions'),
-      );
-    });
+    return this.#rest('followupSuggestions', options, FollowupSuggestionsSchema, (check) => ({ path: 'direct-followup-suggestions', body: check(RecordSchema, body, 'body') }));
   }
 
   /** The reasoning trace of one message. */
   traceInfo(task_id: string, message_id: string, query: TraceInfoQuery = {}, options?: RequestOptions): APIPromise<TraceInfo> {
-    return this.#guard(() => {
-      const path = `${API}/tasks/${this.#id(task_id, 'traceInfo', 'task_id')}/messages/${this.#id(message_id, 'traceInfo', 'message_id')}/trace-info`;
-      checkInput(TraceInfoQuerySchema, query, 'traceInfo', 'query');
-      return this.#call<TraceInfo>({ method: 'GET', path, query: { ...query }, schema: AnyObjectSchema, where: 'traceInfo' }, this.#options(options, 'traceInfo'));
-    });
+    return this.#rest('traceInfo', options, AnyObjectSchema, (check) => ({
+      path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages/${check(IdSchema, message_id, 'message_id')}/trace-info`,
+      query: { ...check(TraceInfoQuerySchema, query, 'query') },
+    }));
   }
 
   /** Starts a WhatsApp or SMS conversation (`POST /text/conversation`). */
   textConversation(params: TextConversationParams, options?: RequestOptions): APIPromise<TextConversation> {
-    return this.#guard(() => {
-      checkInput(TextConversationSchema, params, 'textConversation', 'params');
-      return this.#call<TextConversation>(
-        { method: 'POST', path: `${API}/text/conversation`, body: params, schema: AnyObjectSchema, where: 'textConversation', unsafe: true },
-        this.#options(options, 'textConversation'),
-      );
-    });
+    return this.#rest('textConversation', options, AnyObjectSchema, (check) => ({ path: 'text/conversation', body: check(TextConversationSchema, params), unsafe: true }));
   }
 
   /** Renders a widget card from integration data (`POST /widgets`). */
   renderWidget(params: RenderWidgetParams, options?: RequestOptions): APIPromise<RenderedWidget> {
-    return this.#guard(() => {
-      checkInput(RenderWidgetSchema, params, 'renderWidget', 'params');
-      return this.#call<RenderedWidget>({ method: 'POST', path: `${API}/widgets`, body: params, schema: RenderedWidgetSchema, where: 'renderWidget' }, this.#options(options, 'renderWidget'));
-    });
+    return this.#rest('renderWidget', options, RenderedWidgetSchema, (check) => ({ path: 'widgets', body: check(RenderWidgetSchema, params) }));
   }
 
   async *#iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncGenerator<Task> {
@@ -267,21 +220,26 @@ export class AuiClient {
     }
   }
 
-  /** Input errors become a rejected APIPromise, so `await` and `.catch` see them like any other. */
-  #guard<T>(run: () => APIPromise<T>): APIPromise<T> {
+  /**
+   * One REST call: `build` checks the input (through `check`, which names the call and the
+   * argument) and returns the path under the API, the query and the body; a body makes it a
+   * POST. Bad input becomes a rejected APIPromise, so `await` and `.catch` see it like any other
+   * error, and no request is sent.
+   */
+  #rest<T>(where: string, options: RequestOptions | undefined, schema: CallSpec['schema'], build: (check: Check) => Omit<CallSpec, 'method' | 'schema' | 'where'>): APIPromise<T> {
     try {
-      return run();
+      const check: Check = (inputSchema, value, root = 'params') => {
+        checkInput(inputSchema, value, where, root);
+        return (typeof value === 'string' ? encodeURIComponent(value) : value) as typeof value;
+      };
+      check(RequestOptionsSchema, options, 'options');
+      const spec = build(check);
+      return this.#call<T>({ ...spec, path: `api/v1/external/${spec.path}`, method: spec.body === undefined ? 'GET' : 'POST', schema, where }, options);
     } catch (error) {
       return new APIPromise<T>(Promise.reject(error));
     }
   }
-
-  #options(options: RequestOptions | undefined, where: string): RequestOptions {
-    return checkInput<RequestOptions | undefined>(RequestOptionsSchema, options, where, 'options') ?? {};
-  }
-
-  #id(value: string, where: string, name: string): string {
-    checkInput(IdSchema, value, where, name);
-    return encodeURIComponent(value);
-  }
 }
+
+/** Checks one argument of a call; returns it, a string encoded for a URL path. */
+type Check = <V>(schema: CallSpec['schema'], value: V, root?: string) => V;

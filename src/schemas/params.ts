@@ -64,7 +64,6 @@ export const StreamMessageSchema = v.looseObject({
 });
 
 export const RecordSchema = record;
-export const OptionalRecordSchema = v.optional(record);
 
 export const TraceInfoQuerySchema = v.optional(
   v.looseObject({ include_business_logic: flag, include_context_logic: flag }),
