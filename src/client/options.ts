@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
 import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
+import { atLeast, nonEmpty, oneOf, record } from '../schemas/params.ts';
 import type { SessionOptions } from '../session/options.ts';
 
 export type Region = 'gcp' | 'azure' | 'aws';
@@ -65,7 +66,7 @@ export interface ResolvedOptions {
 const url = (protocols: RegExp, what: string) =>
   v.pipe(v.string(), v.check((value) => { try { return protocols.test(new URL(value).protocol); } catch { return false; } }, `must be an ${what} URL`));
 
-const ms = v.optional(v.pipe(v.number(), v.minValue(1)));
+const ms = v.optional(atLeast(1));
 export const SessionOptionsSchema = v.optional(
   v.looseObject({
     connectTimeout: ms,
@@ -74,10 +75,10 @@ export const SessionOptionsSchema = v.optional(
     recoveryTimeout: ms,
     reconnect: v.optional(
       v.looseObject({
-        maxRetries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-        minDelay: v.optional(v.pipe(v.number(), v.minValue(0))),
-        maxDelay: v.optional(v.pipe(v.number(), v.minValue(0))),
-        minUptime: v.optional(v.pipe(v.number(), v.minValue(0))),
+        maxRetries: v.optional(atLeast(0, true)),
+        minDelay: v.optional(atLeast(0)),
+        maxDelay: v.optional(atLeast(0)),
+        minUptime: v.optional(atLeast(0)),
       }),
     ),
   }),
@@ -85,15 +86,15 @@ export const SessionOptionsSchema = v.optional(
 
 const ClientOptionsSchema = v.optional(
   v.looseObject({
-    region: v.optional(v.picklist(['gcp', 'azure', 'aws'])),
+    region: v.optional(oneOf(['gcp', 'azure', 'aws'])),
     baseUrl: v.optional(url(/^https?:$/, 'http(s)')),
     wsUrl: v.optional(url(/^wss?:$/, 'ws(s)')),
-    timeout: v.optional(v.pipe(v.number(), v.minValue(1))),
-    maxRetries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-    taskOriginType: v.optional(v.pipe(v.string(), v.nonEmpty())),
-    fetch: v.optional(v.function()),
-    headers: v.optional(v.record(v.string(), v.string())),
-    logLevel: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'off'])),
+    timeout: ms,
+    maxRetries: v.optional(atLeast(0, true)),
+    taskOriginType: v.optional(nonEmpty),
+    fetch: v.optional(v.custom((value) => typeof value === 'function', 'must be a function')),
+    headers: v.optional(record(true)),
+    logLevel: v.optional(oneOf(['debug', 'info', 'warn', 'error', 'off'])),
     session: SessionOptionsSchema,
   }),
 );

@@ -34,10 +34,7 @@ function describe(issue: v.BaseIssue<unknown> | undefined, root?: string): { pat
     if (typeof item.key === 'string' || typeof item.key === 'number') path.push(item.key);
   }
   // valibot says "Invalid type: Expected string but received undefined"; keep the useful half.
-  const message = issue
-    ? issue.kind === 'schema' && issue.expected
-      ? `expected ${issue.expected}, received ${issue.received}`
-      : issue.message
-    : 'is invalid';
+  // Our own rules (check/custom) carry their message.
+  const message = !issue ? 'is invalid' : issue.type === 'custom' || issue.kind !== 'schema' ? issue.message : `expected ${issue.expected}, received ${issue.received}`;
   return { path, message };
 }

@@ -6,9 +6,28 @@
  */
 import * as v from 'valibot';
 
-const id = v.pipe(v.string(), v.nonEmpty('must be a non-empty string'));
+/*
+ * A small vocabulary on purpose: every valibot function used costs bytes in every app, so range,
+ * choice and record rules are `check`/`custom` closures rather than one more valibot function.
+ */
+
+export const nonEmpty = v.pipe(v.string(), v.check((value) => value !== '', 'must be a non-empty string'));
+
+/** A number ≥ min (an integer when `integer`). */
+export const atLeast = (min: number, integer?: boolean) =>
+  v.pipe(v.number(), v.check((n) => n >= min && (!integer || Number.isInteger(n)), `must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`));
+
+export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `must be one of ${values.join(', ')}`);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A plain object; with `strings`, one whose values are all strings (headers). */
+export const record = (strings?: boolean) =>
+  v.custom<Record<string, unknown>>((value) => isObject(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `must be an object${strings ? ' of strings' : ''}`);
+
+const id = nonEmpty;
 const flag = v.optional(v.boolean());
-const record = v.record(v.string(), v.unknown());
+const object = record();
 
 /** Task ids, message ids: opaque non-empty strings (encoded when they go into a path). */
 export const IdSchema = id;
@@ -16,9 +35,9 @@ export const IdSchema = id;
 export const RequestOptionsSchema = v.optional(
   v.looseObject({
     signal: v.optional(v.custom<AbortSignal>((value) => typeof value === 'object' && value !== null && 'aborted' in value, 'must be an AbortSignal')),
-    timeout: v.optional(v.pipe(v.number(), v.minValue(1))),
-    maxRetries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-    headers: v.optional(v.record(v.string(), v.string())),
+    timeout: v.optional(atLeast(1)),
+    maxRetries: v.optional(atLeast(0, true)),
+    headers: v.optional(record(true)),
   }),
 );
 
@@ -37,14 +56,14 @@ export const CreateTaskSchema = v.looseObject({
 
 export const ListTasksSchema = v.looseObject({
   user_id: id,
-  page: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  size: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  page: v.optional(atLeast(1, true)),
+  size: v.optional(atLeast(1, true)),
 });
 
 export const ContextSchema = v.nullish(
   v.looseObject({
     url: v.nullish(v.string()),
-    lead_details: v.nullish(record),
+    lead_details: v.nullish(object),
   }),
 );
 
@@ -52,26 +71,26 @@ export const SendMessageSchema = v.looseObject({
   task_id: id,
   text: v.optional(v.string()),
   context: v.optional(ContextSchema),
-  agent_variables: v.optional(record),
+  agent_variables: v.optional(object),
   include_business_trace: flag,
   include_context_trace: flag,
 });
 
 export const StreamMessageSchema = v.looseObject({
   task_id: id,
-  text: v.pipe(v.string(), v.nonEmpty('must be a non-empty string')),
+  text: nonEmpty,
   context: v.optional(ContextSchema),
 });
 
-export const RecordSchema = record;
+export const RecordSchema = object;
 
 export const TraceInfoQuerySchema = v.optional(
   v.looseObject({ include_business_logic: flag, include_context_logic: flag }),
 );
 
 export const TextConversationSchema = v.looseObject({
-  phoneNumber: v.pipe(v.string(), v.regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +14155550123')),
-  channel: v.picklist(['whatsapp', 'sms']),
+  phoneNumber: v.pipe(v.string(), v.check((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number such as +14155550123')),
+  channel: oneOf(['whatsapp', 'sms']),
   message: v.optional(v.string()),
 });
 
@@ -79,5 +98,5 @@ export const RenderWidgetSchema = v.looseObject({
   task_id: id,
   integration_code: id,
   card_template_code: id,
-  variables: record,
+  variables: object,
 });
