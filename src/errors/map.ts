@@ -59,58 +59,51 @@ export interface ErrorEnvelope {
   path?: Array<string | number>;
 }
 
+// Error fields that cross the wire, and their names there. Never `body` or `headers`.
+const ENVELOPE_FIELDS = [['status'], ['issues'], ['retryAfterMs', 'retry_after_ms'], ['path'], ['task_id'], ['partialText', 'partial_text'], ['delivered']] as const;
+
 /** What a browser may see of an error: its class, status and message — never a body or header. */
 export function toErrorEnvelope(error: unknown): ErrorEnvelope {
   if (!(error instanceof AuiError)) return { type: 'APIConnectionError', message: 'The request failed.' };
-  const envelope: ErrorEnvelope = { type: error.name, message: error.message };
-  if (error instanceof APIError) envelope.status = error.status;
-  if (error instanceof UnprocessableEntityError) envelope.issues = error.issues;
-  if (error instanceof RateLimitError && error.retryAfterMs !== undefined) envelope.retry_after_ms = error.retryAfterMs;
-  if (error instanceof InvalidRequestError || error instanceof ResponseValidationError) envelope.path = error.path;
-  if (error instanceof TurnInterruptedError) {
-    envelope.task_id = error.task_id;
-    envelope.partial_text = error.partialText;
+  const envelope: Record<string, unknown> = { type: error.name, message: error.message };
+  for (const [field, wire = field] of ENVELOPE_FIELDS) {
+    const value = (error as unknown as Record<string, unknown>)[field];
+    if (value !== undefined) envelope[wire] = value;
   }
-  if (error.delivered !== undefined) envelope.delivered = error.delivered;
-  return envelope;
+  return envelope as unknown as ErrorEnvelope;
 }
+
+// The classes an envelope names without a status; all take (message, path?).
+const BY_TYPE: Record<string, new (message: string, path?: Array<string | number>) => AuiError> = {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  InvalidRequestError,
+  ResponseValidationError,
+  SessionClosedError,
+};
 
 /** Rebuilds the error class from an envelope (browser side). Unknown types become `APIError`/`AuiError`. */
 export function fromErrorEnvelope(value: unknown): AuiError {
   const envelope = isRecord(value) ? value : {};
+  const { type, status, issues, retry_after_ms } = envelope;
   const message = typeof envelope.message === 'string' ? envelope.message : 'The request failed.';
-  const status = typeof envelope.status === 'number' ? envelope.status : undefined;
-  const path = Array.isArray(envelope.path) ? (envelope.path as Array<string | number>) : [];
-  const delivered = envelope.delivered === true || envelope.delivered === false || envelope.delivered === 'unknown' ? envelope.delivered : undefined;
-  let error: AuiError;
-  switch (envelope.type) {
-    case 'APIConnectionError': error = new APIConnectionError(message); break;
-    case 'APITimeoutError': error = new APITimeoutError(message); break;
-    case 'APIUserAbortError': error = new APIUserAbortError(message); break;
-    case 'InvalidRequestError': error = new InvalidRequestError(message, path); break;
-    case 'ResponseValidationError': error = new ResponseValidationError(message, path); break;
-    case 'SessionClosedError': error = new SessionClosedError(message); break;
-    case 'TurnInterruptedError':
-      error = new TurnInterruptedError({
-        message,
-        task_id: typeof envelope.task_id === 'string' ? envelope.task_id : '',
-        delivered: delivered ?? 'unknown',
-        partialText: typeof envelope.partial_text === 'string' ? envelope.partial_text : '',
-      });
-      break;
-    default:
-      if (status === undefined) {
-        error = new AuiError(message);
-        break;
-      }
-      error = errorFromStatus({
-        status,
-        body: { message },
-        message,
-        ...(Array.isArray(envelope.issues) ? { issues: envelope.issues as Issue[] } : {}),
-        ...(typeof envelope.retry_after_ms === 'number' ? { retryAfterMs: envelope.retry_after_ms } : {}),
-      } as APIErrorInit);
-  }
+  const delivered = [true, false, 'unknown'].includes(envelope.delivered as Delivered) ? (envelope.delivered as Delivered) : undefined;
+  const text = (field: unknown) => (typeof field === 'string' ? field : '');
+  const error =
+    type === 'TurnInterruptedError'
+      ? new TurnInterruptedError({ message, task_id: text(envelope.task_id), delivered: delivered ?? 'unknown', partialText: text(envelope.partial_text) })
+      : typeof type === 'string' && Object.hasOwn(BY_TYPE, type)
+        ? new BY_TYPE[type]!(message, Array.isArray(envelope.path) ? envelope.path : [])
+        : typeof status === 'number'
+          ? errorFromStatus({
+              status,
+              body: { message },
+              message,
+              issues: Array.isArray(issues) ? issues : undefined,
+              retryAfterMs: typeof retry_after_ms === 'number' ? retry_after_ms : undefined,
+            } as APIErrorInit)
+          : new AuiError(message);
   if (delivered !== undefined) error.delivered = delivered;
   return error;
 }

@@ -24,29 +24,16 @@ export interface SocketHandlers {
 }
 
 /**
- * Attaches the session's handlers. The `ws` package (the Node fallback) is an EventEmitter: its
- * `on` skips the MessageEvent it would build per frame for `addEventListener`, which is most of
- * its per-frame cost on a long turn, and takes the handlers as they are (no wrapper per socket).
- * Everything else gets the standard EventTarget API.
+ * Attaches the session's handlers through the standard EventTarget API. (The Node build's `ws`
+ * fallback brings its own, faster `listen`: see ./websocket.node.)
  * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
  */
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
-  const emitter = ws as unknown as { on?: (event: string, fn: (...args: any[]) => void) => void };
-  if (typeof emitter.on === 'function' && '_socket' in ws) {
-    ws.binaryType = 'nodebuffer'; // text frames then arrive as Buffers whose toString() is plain UTF-8
-    emitter.on('open', on.open);
-    emitter.on('message', on.message);
-    emitter.on('close', on.close);
-    emitter.on('error', ignore);
-    return;
-  }
   ws.addEventListener('open', () => on.open());
   ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
   ws.addEventListener('close', (event: { code?: number; reason?: string }) => on.close(event.code ?? 1006, event.reason ?? ''));
-  ws.addEventListener('error', ignore);
+  ws.addEventListener('error', () => {});
 }
-
-function ignore(): void {}
 
 export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;
 
@@ -54,6 +41,8 @@ export interface WebSocketSource {
   ctor: WebSocketConstructor;
   /** The constructor takes `{ headers }` as its second argument. */
   headers: boolean;
+  /** How to attach handlers, when not the standard `listen` above. */
+  listen?: typeof listen;
 }
 
 type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?: string } } };

@@ -214,7 +214,7 @@ export class Session {
     const connection: Connection = { ws, opened: false, closed: false, openedAt: 0, frames: 0 };
     this.#connection = connection;
     connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#deps.options.connectTimeout);
-    listen(ws, {
+    (source.listen ?? listen)(ws, {
       open: () => {
         if (connection.closed) return;
         clearTimeout(connection.timer);

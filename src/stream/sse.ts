@@ -56,57 +56,47 @@ export function encodeSse(stream: MessageStream, options: { pingMs?: number } = 
   });
 }
 
-/** Reads SSE bytes into a sink; returns the abort hook for the stream. */
+/**
+ * Reads SSE bytes into a sink; returns the abort hook for the stream. Only the subset our own
+ * encoder writes is read (`event:` and one `data:` line per event, `:` comments), which is what
+ * every hop in between (proxies, `toNodeListener`) passes through unchanged.
+ */
 export function decodeSse(body: ReadableStream<Uint8Array>, sink: StreamSink): (reason: unknown) => void {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  let sawEnd = false;
+  let event = '';
+  let ended = false;
 
-  const dispatch = (block: string) => {
-    let event = 'message';
-    let data = '';
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':')) continue; // comment (ping)
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data = data ? `${data}\n${value}` : value;
-    }
-    if (!data) return;
-    const payload = JSON.parse(data) as Record<string, unknown>;
+  const dispatch = (line: string) => {
+    if (line.startsWith('event:')) event = line.slice(6).trim();
+    if (!line.startsWith('data:')) return; // comments (pings), blank lines
+    const payload = JSON.parse(line.slice(5)) as Record<string, any>;
     if (event === 'text') sink.delta(String(payload.delta ?? ''));
     else if (event === 'snapshot') sink.snapshot(String(payload.snapshot ?? ''));
-    else if (event === 'message') sink.final(payload as unknown as Message);
+    else if (event === 'message') sink.final(payload as Message);
     else if (event === 'error') sink.fail(fromErrorEnvelope(payload.error));
-    else if (event === 'end') sawEnd = true;
+    else if (event === 'end') ended = true;
   };
 
-  const pump = async () => {
+  const interrupted = (why: string) => {
+    if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `The event stream ${why} before the turn finished.` }));
+  };
+
+  void (async () => {
     try {
-      for (;;) {
+      while (!ended) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          dispatch(block);
-        }
-        if (sawEnd) break;
+        const lines = (buffer + decoder.decode(value, { stream: true })).split(/\r?\n/);
+        buffer = lines.pop()!;
+        lines.forEach(dispatch);
       }
     } catch (error) {
-      const why = error instanceof SyntaxError ? 'sent a malformed event' : 'broke off';
-      if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `The event stream ${why} before the turn finished.` }));
-      return;
+      return interrupted(error instanceof SyntaxError ? 'sent a malformed event' : 'broke off');
     }
-    if (!sink.ended) {
-      // A body that ends without `end` (a proxy timeout, a dropped connection) is an interrupted turn.
-      sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: 'The event stream ended before the turn finished.' }));
-    }
-  };
-  void pump();
+    // A body that ends without `end` (a proxy timeout, a dropped connection) is an interrupted turn.
+    interrupted('ended');
+  })();
   return () => void reader.cancel().catch(() => undefined);
 }
