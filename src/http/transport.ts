@@ -177,20 +177,16 @@ async function parse<T>(response: Response, text: string, spec: CallSpec): Promi
  * A refused connection or a DNS failure, as Node/undici, Bun and Deno report them: the request
  * never reached the server. Browsers do not say why a fetch failed, so there it stays 'unknown'.
  */
-function refusedOrUnresolved(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const text = `${String((error as { code?: unknown })?.code ?? '')} ${String(cause?.code ?? '')} ${String(cause?.message ?? '')} ${String((error as Error)?.message ?? '')}`;
-  return /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ConnectionRefused|Connection refused|dns error|failed to lookup/i.test(text);
-}
+const refusedOrUnresolved = (error: unknown): boolean => /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection ?refused|dns error|failed to lookup/i.test(describe(error));
 
+/** The error's message, its code and its cause's: where each runtime puts the reason. */
 function describe(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return `${(error as Error)?.message ?? String(error)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  const { message, code, cause } = (error ?? {}) as { message?: unknown; code?: unknown; cause?: { message?: unknown; code?: unknown } };
+  return [message ?? String(error), code, cause?.code, cause?.message].filter((part) => typeof part === 'string' && part).join(' ');
 }
 
-function urlOf(base: string, path: string, query: CallSpec['query']): string {
+function urlOf(base: string, path: string, query: CallSpec['query'] = {}): string {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) search.set(name, String(value));
-  const qs = search.toString();
-  return `${base}/${path}${qs ? `?${qs}` : ''}`;
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+  return `${base}/${path}?${search}`.replace(/\?$/, '');
 }

@@ -92,6 +92,9 @@ interface Turn {
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
+/** Where a turn's message stands when it fails without a better answer: a frame proves AUI had it. */
+const deliveredOf = (turn: Turn): Delivered => (turn.sent ? (turn.sink.frames > 0 ? true : 'unknown') : false);
+
 export class Session {
   #deps: SessionDeps;
   #state: SessionState = 'connecting';
@@ -140,7 +143,7 @@ export class Session {
       const payload = JSON.stringify(params.context == null ? { task_id: params.task_id, text: params.text } : params);
       const bytes = encoder.encode(payload).length;
       if (this.#queuedBytes + bytes > this.#deps.options.maxQueueBytes) {
-        const error = new APIConnectionError(`session: the queue is full (maxQueueBytes ${this.#deps.options.maxQueueBytes}); this turn was not sent.`);
+        const error = new APIConnectionError(`session: the queue is full (maxQueueBytes); the turn was not sent.`);
         error.delivered = false;
         queueMicrotask(() => sink.fail(error));
         return;
@@ -156,7 +159,7 @@ export class Session {
     const queued = turn;
     if (options.timeout !== undefined) {
       queued.deadline = setTimeout(() => {
-        const error = new APITimeoutError(`session: the turn did not finish within ${options.timeout} ms.`);
+        const error = new APITimeoutError(`session: the turn timed out after ${options.timeout} ms.`);
         error.delivered = queued.sent ? 'unknown' : false;
         this.#drop(queued, error);
       }, options.timeout);
@@ -236,7 +239,7 @@ export class Session {
     connection.frames++;
     const turn = this.#current;
     if (!turn || turn.connection !== connection || turn.recovering) {
-      this.#deps.log('debug', 'session: a frame arrived with no turn in flight; ignored.');
+      this.#deps.log('debug', 'session: a stray frame was ignored.');
       return;
     }
     turn.lastFrameAt = Date.now();
@@ -266,13 +269,13 @@ export class Session {
         return this.#end(turn, error, { close: connection, why: `error frame ${error.status}` });
       }
       default:
-        this.#deps.log('debug', 'session: an unknown frame kind was ignored.');
+        this.#deps.log('debug', 'session: an unknown frame was ignored.');
     }
   }
 
   #onClose(connection: Connection, code: number, reason: string): void {
     if (connection.closed) return;
-    this.#deps.log('debug', `session: socket closed (${code}${reason ? ` ${reason}` : ''}).`);
+    this.#deps.log('debug', `session: closed ${code} ${reason}`);
     // A socket that stayed open for minUptime had its key accepted: a later 1008 starts afresh.
     if (connection.opened && Date.now() - connection.openedAt >= this.#deps.options.reconnect.minUptime) this.#authRetried = false;
     if (code === 1008 && connection.opened && connection.frames === 0) return this.#authFailure(connection, reason);
@@ -282,16 +285,7 @@ export class Session {
   /** The socket is gone (or must go): reconnect, and recover the turn that was on it. */
   #lost(connection: Connection, why: string): void {
     if (connection.closed) return;
-    connection.closed = true;
-    clearTimeout(connection.timer);
-    if (connection.ws.readyState < 2) {
-      try {
-        connection.ws.close(1000);
-      } catch {
-        // already closing
-      }
-    }
-    if (this.#connection === connection) this.#connection = undefined;
+    this.#hangUp(connection);
     const turn = this.#current;
     if (turn && turn.connection === connection && !turn.recovering && !turn.sink.ended) void this.#recover(turn, why);
     if (!connection.opened) {
@@ -305,23 +299,14 @@ export class Session {
   #authFailure(connection: Connection, reason: string): void {
     const turn = this.#current;
     if (!this.#authRetried) return this.#retryAuth(connection, turn?.connection === connection ? turn : undefined, reason || 'close 1008');
-    connection.closed = true;
-    this.#connection = undefined;
+    this.#hangUp(connection);
     const detail = reason || 'WebSocket closed with 1008 (Policy Violation) before any frame';
     this.#failAll(() => new AuthenticationError({ status: 401, body: { detail } }));
   }
 
   #retryAuth(connection: Connection, turn: Turn | undefined, why: string): void {
-    this.#authRetried = true;
-    this.#forceRefresh = true;
-    connection.closed = true;
-    clearTimeout(connection.timer);
-    try {
-      connection.ws.close(1000);
-    } catch {
-      // already closing
-    }
-    if (this.#connection === connection) this.#connection = undefined;
+    this.#authRetried = this.#forceRefresh = true;
+    this.#hangUp(connection);
     this.#deps.log('info', `session: ${why}; retrying once with a refreshed key.`);
     // The server refused the connection before this turn produced anything: it was not processed.
     if (turn && turn === this.#current && turn.sink.frames === 0) this.#requeue(turn);
@@ -387,7 +372,7 @@ export class Session {
     turn.connection = connection;
     turn.watermark = this.#deps.watermarks.get(task_id);
     turn.sent = true;
-    this.#deps.log('debug', `session: sending a turn on task ${task_id}.`);
+    this.#deps.log('debug', `session: turn sent on ${task_id}.`);
     try {
       connection.ws.send(turn.payload);
     } catch {
@@ -403,7 +388,7 @@ export class Session {
     const read = this.#deps
       .history(task_id)
       .then((history) => void this.#deps.watermarks.fromHistory(task_id, history))
-      .catch(() => this.#deps.log('debug', 'session: the watermark read failed; an interrupted turn will be reported as unknown.'))
+      .catch(() => this.#deps.log('debug', 'session: the watermark read failed.'))
       .finally(() => store.reading.delete(task_id));
     store.reading.set(task_id, read);
   }
@@ -425,7 +410,7 @@ export class Session {
   async #recover(turn: Turn, why: string): Promise<void> {
     clearTimeout(turn.idle);
     const controller = (turn.recovering = new AbortController());
-    this.#deps.log('info', `session: the turn on task ${turn.params.task_id} was interrupted (${why}); recovering from history.`);
+    this.#deps.log('info', `session: turn interrupted (${why}); recovering from history.`);
     const outcome = await recover({
       text: turn.params.text,
       watermark: turn.watermark,
@@ -445,7 +430,7 @@ export class Session {
     }
     if (outcome.action === 'resend') {
       turn.resent = true;
-      this.#deps.log('info', `session: the message never reached AUI; sending it again.`);
+      this.#deps.log('info', 'session: the message never reached AUI; resending.');
       return this.#requeue(turn);
     }
     this.#end(turn, new TurnInterruptedError({ task_id: turn.params.task_id, delivered: outcome.delivered, partialText: turn.sink.text }));
@@ -484,7 +469,7 @@ export class Session {
     if (how.close && !how.close.closed) this.#lost(how.close, how.why ?? 'turn ended');
     if (outcome instanceof Error) {
       const error = outcome as AuiError;
-      if (error.delivered === undefined) error.delivered = turn.sent ? (turn.sink.frames > 0 ? true : 'unknown') : false;
+      error.delivered ??= deliveredOf(turn);
       turn.sink.fail(error);
     } else if (outcome !== undefined) {
       turn.sink.final(outcome as Message, how.recovered ?? false);
@@ -508,7 +493,7 @@ export class Session {
       const error = make();
       message = error.message;
       this.#finish(turn);
-      error.delivered ??= turn.sent ? (turn.sink.frames > 0 ? true : 'unknown') : false;
+      error.delivered ??= deliveredOf(turn);
       turn.sink.fail(error);
     }
     this.#shutdown(turns.length ? message : make().message);
@@ -518,20 +503,22 @@ export class Session {
     if (this.#state === 'closed') return;
     clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
-    const connection = this.#connection;
-    this.#connection = undefined;
-    if (connection && !connection.closed) {
-      connection.closed = true;
-      clearTimeout(connection.timer);
-      try {
-        connection.ws.close(1000);
-      } catch {
-        // already closing
-      }
-    }
+    if (this.#connection) this.#hangUp(this.#connection);
     this.#closing = true;
     this.#setState('closed', { reason: why });
     this.#resolveClosed?.();
+  }
+
+  /** Marks a connection dead and closes its socket; nothing it carries is read after this. */
+  #hangUp(connection: Connection): void {
+    connection.closed = true;
+    clearTimeout(connection.timer);
+    if (this.#connection === connection) this.#connection = undefined;
+    try {
+      if (connection.ws.readyState < 2) connection.ws.close(1000);
+    } catch {
+      // already closing
+    }
   }
 
   #setState(current: SessionState, extra: { retryIn?: number; reason?: string } = {}): void {
@@ -539,8 +526,8 @@ export class Session {
     if (previous === current && current !== 'reconnecting') return;
     this.#state = current;
     const change: StateChange = { previous, current, ...extra };
-    if (!this.#listeners) return;
-    for (const listener of [...this.#listeners]) {
+    // `off` replaces the array, so a listener removing itself cannot disturb this loop.
+    for (const listener of this.#listeners ?? []) {
       try {
         listener(change);
       } catch (error) {

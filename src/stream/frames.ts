@@ -29,7 +29,7 @@ export function readFrame(data: unknown): Frame {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ResponseValidationError(`session: the server sent a frame that is not JSON (${text.length} characters).`, []);
+    throw new ResponseValidationError('session: a frame is not JSON.', []);
   }
   return classify(value);
 }
@@ -42,7 +42,7 @@ export function classify(value: unknown): Frame {
   if (frame.event === TEXT_EVENT || (typeof channel === 'object' && channel?.event_name === TEXT_EVENT)) {
     const text = (frame.data as { text?: unknown } | undefined)?.text;
     if (typeof text !== 'string') {
-      throw new ResponseValidationError('session: a streaming frame failed validation at data.text: expected string.', ['data', 'text']);
+      throw new ResponseValidationError('session: a frame failed validation at data.text.', ['data', 'text']);
     }
     return text;
   }
