@@ -221,16 +221,13 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 
 /** A one-line human summary of an error body for messages. */
 function summarise(body: unknown): string {
-  if (typeof body === 'string') return body.length > 200 ? `${body.slice(0, 200)}…` : body || 'no body';
   if (isRecord(body)) {
-    if (typeof body.detail === 'string') return body.detail;
-    if (typeof body.message === 'string') return typeof body.description === 'string' ? `${body.description}: ${body.message}` : body.message;
-    if (typeof body.description === 'string') return body.description;
+    const { detail, message, description } = body;
+    if (typeof detail === 'string') return detail;
+    if (typeof message === 'string') return typeof description === 'string' ? `${description}: ${message}` : message;
+    if (typeof description === 'string') return description;
   }
-  try {
-    const text = JSON.stringify(body);
-    return text && text !== '{}' ? (text.length > 200 ? `${text.slice(0, 200)}…` : text) : 'no details';
-  } catch {
-    return 'no details';
-  }
+  // Bodies come from JSON.parse or a response's text: stringify cannot meet a cycle.
+  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
+  return !text || text === '{}' ? 'no details' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

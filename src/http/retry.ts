@@ -2,8 +2,9 @@
  * http/retry — the HTTP retry policy in one screen: which failures a later attempt can fix, how
  * long to wait (exponential backoff with full jitter, or the server's Retry-After, capped), and
  * an abortable wait. Pure policy: no fetch, no keys, no errors of its own.
- * Imports nothing.
+ * Imports: errors (parseRetryAfter).
  */
+import { parseRetryAfter } from '../errors/errors.ts';
 
 const FIRST_DELAY = 500;
 const MAX_DELAY = 8_000;
@@ -14,11 +15,8 @@ export const isRetryableStatus = (status: number): boolean => status === 408 || 
 
 /** The server's Retry-After in ms (seconds or an HTTP date), capped at 60 s; undefined without one. */
 export function retryAfterMs(response: Response | undefined): number | undefined {
-  const header = response?.headers.get('retry-after');
-  if (!header) return undefined;
-  let ms = Number(header) * 1000;
-  if (Number.isNaN(ms)) ms = Date.parse(header) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER);
+  const ms = parseRetryAfter(response?.headers.get('retry-after'));
+  return ms === undefined ? ms : Math.min(ms, MAX_RETRY_AFTER);
 }
 
 /** Full jitter: a random wait between 0 and the exponential step, so clients that failed together do not return together. */
