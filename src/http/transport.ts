@@ -62,102 +62,88 @@ export function createTransport(config: TransportConfig): Transport {
   return <T>(spec: CallSpec, options: RequestOptions = {}) => new APIPromise<T>(call<T>(shared, spec, options));
 }
 
-/** What one attempt ended with: a reply (any status, body read) or the reason there was none. */
-type Outcome = { response: Response; text: string } | { failure: 'timeout' | 'abort' | 'network'; error?: unknown };
-
 async function call<T>(config: TransportConfig, spec: CallSpec, options: RequestOptions): Promise<WithResponse<T>> {
-  const { signal } = options;
-  const maxRetries = options.maxRetries ?? config.maxRetries;
-  const timeout = options.timeout ?? config.timeout;
+  const { signal, maxRetries = config.maxRetries, timeout = config.timeout } = options;
   const headers: Record<string, string> = { ...config.headers, ...options.headers };
-  if (spec.method === 'POST') headers['idempotency-key'] ??= globalThis.crypto.randomUUID();
-  if (spec.body !== undefined) headers['content-type'] = 'application/json';
   const body = spec.body === undefined ? null : JSON.stringify(spec.body);
+  if (body !== null) headers['content-type'] = 'application/json';
+  if (spec.method === 'POST') headers['idempotency-key'] ??= globalThis.crypto.randomUUID();
   const url = urlOf(config.baseUrl, spec.path, spec.query);
+  // undefined: no 401 yet; true: refresh the key on the next attempt; false: refreshed once already.
+  let refresh: boolean | undefined;
 
-  let refreshed = false;
-  let forceRefresh = false;
   for (let attempt = 1, retries = 0; ; attempt++) {
     if (signal?.aborted) throw new APIUserAbortError();
     // Asked on every attempt and kept for this attempt only, so a rotated key takes effect at once
     // and an error body that echoes it can be redacted.
-    const key = await resolveKey(config.keys, { forceRefresh, ...(signal ? { signal } : {}) });
-    forceRefresh = false;
+    const key = await resolveKey(config.keys, { forceRefresh: refresh === true, ...(signal ? { signal } : {}) });
+    if (refresh) refresh = false;
     config.log('debug', `${spec.method} ${spec.path} (attempt ${attempt})`);
-    const outcome = await exchange(config, url, { method: spec.method, headers: { ...headers, 'x-network-api-key': key }, body }, timeout, signal);
 
-    if ('response' in outcome && outcome.response.ok) return parse<T>(outcome.response, outcome.text, spec);
-    if ('failure' in outcome && outcome.failure === 'abort') throw new APIUserAbortError();
-    if ('response' in outcome && outcome.response.status === 401 && !refreshed) {
-      refreshed = forceRefresh = true; // one refresh, at once, outside maxRetries
-      continue;
+    // One attempt: the request and the whole reply body under one timeout.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), controller.abort()), Math.min(timeout, 2 ** 31 - 1));
+    const abort = () => controller.abort();
+    signal?.addEventListener('abort', abort);
+    let reply: { response: Response; text: string } | undefined;
+    let error: AuiError;
+    let retryable = true;
+    let notDelivered = false; // provably never reached AUI: safe to send again
+    let reason = '';
+    try {
+      // Called as a plain function: a browser's fetch called as a method of another object
+      // throws "Illegal invocation".
+      const fetch = config.fetch ?? globalThis.fetch;
+      const response = await fetch(url, { method: spec.method, headers: { ...headers, 'x-network-api-key': key }, body, signal: controller.signal });
+      reply = { response, text: await response.text() };
+    } catch (cause) {
+      if (signal?.aborted) throw new APIUserAbortError();
+      retryable = !timedOut || !spec.unsafe;
+      reason = describe(cause);
+      notDelivered = !timedOut && REFUSED_OR_UNRESOLVED.test(reason);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
     }
 
-    const { error, retryable, notDelivered } = classify(outcome, spec, timeout, key);
+    const status = reply?.response.status;
+    if (reply) {
+      const { response, text } = reply;
+      if (response.ok) return parse<T>(response, text, spec);
+      if (status === 401 && refresh === undefined) {
+        refresh = true; // one refresh, at once, outside maxRetries
+        continue;
+      }
+      error = errorFromReply(response, text, key);
+      retryable = isRetryableStatus(response.status);
+      // The server asked us to come back later: it did not take the request.
+      notDelivered = (status === 429 || status === 503) && response.headers.has('retry-after');
+    } else {
+      error = timedOut ? new APITimeoutError(`${spec.where}: no reply within ${timeout} ms.`) : new APIConnectionError(`${spec.where}: connection error: ${reason}.`);
+    }
     if (!retryable || retries >= maxRetries || (spec.unsafe && !notDelivered)) {
       // A 4xx means AUI looked at the request and refused it; a timeout or 5xx may have come after it acted.
-      if (spec.unsafe) error.delivered = notDelivered || ('response' in outcome && outcome.response.status < 500 && outcome.response.status !== 408) ? false : 'unknown';
+      if (spec.unsafe) error.delivered = notDelivered || (status! < 500 && status !== 408) ? false : 'unknown';
       throw error;
     }
-    const wait = ('response' in outcome ? retryAfterMs(outcome.response) : undefined) ?? backoffMs(retries);
-    retries++;
-    config.log('info', `${spec.where}: retry ${retries} in ${Math.round(wait)} ms after ${error.message}`);
+    const wait = retryAfterMs(reply?.response) ?? backoffMs(retries++);
+    config.log('info', `${spec.where}: retry in ${Math.round(wait)} ms after ${error.message}`);
     await sleep(wait, signal).catch(() => {
       throw new APIUserAbortError();
     });
   }
 }
 
-/** One attempt: the request and the whole reply body under one timeout. */
-async function exchange(config: TransportConfig, url: string, init: RequestInit, timeout: number, signal: AbortSignal | undefined): Promise<Outcome> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, Math.min(timeout, 2 ** 31 - 1));
-  const onAbort = () => controller.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
+function errorFromReply(response: Response, text: string, key: string): AuiError {
+  let body: unknown = text;
   try {
-    // Called as a plain function: a browser's fetch passed unbound throws "Illegal invocation"
-    // when called as a method of another object.
-    const fetch = config.fetch ?? globalThis.fetch;
-    const response = await fetch(url, { ...init, signal: controller.signal });
-    return { response, text: await response.text() };
-  } catch (error) {
-    return timedOut ? { failure: 'timeout' } : signal?.aborted ? { failure: 'abort' } : { failure: 'network', error };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    // Not JSON (a proxy's HTML page, say): keep the text as the body.
   }
-}
-
-function classify(outcome: Outcome, spec: CallSpec, timeout: number, key: string): { error: AuiError; retryable: boolean; notDelivered: boolean } {
-  if ('response' in outcome) {
-    const { response, text } = outcome;
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      // Not JSON (a proxy's HTML page, say): keep the text as the body.
-    }
-    const headers = headersToObject(response.headers);
-    const { status } = response;
-    return {
-      error: errorFromStatus({ status, body: redactValue(body, [key]), headers, requestId: headers['x-request-id'] }),
-      retryable: isRetryableStatus(status),
-      // The server asked us to come back later: it did not take the request.
-      notDelivered: (status === 429 || status === 503) && response.headers.has('retry-after'),
-    };
-  }
-  if (outcome.failure === 'timeout') {
-    return { error: new APITimeoutError(`${spec.where}: no reply within ${timeout} ms.`), retryable: !spec.unsafe, notDelivered: false };
-  }
-  return {
-    error: new APIConnectionError(`${spec.where}: connection error: ${describe(outcome.error)}.`),
-    retryable: true,
-    notDelivered: refusedOrUnresolved(outcome.error),
-  };
+  const headers = headersToObject(response.headers);
+  return errorFromStatus({ status: response.status, body: redactValue(body, [key]), headers, requestId: headers['x-request-id'] });
 }
 
 async function parse<T>(response: Response, text: string, spec: CallSpec): Promise<WithResponse<T>> {
@@ -165,8 +151,7 @@ async function parse<T>(response: Response, text: string, spec: CallSpec): Promi
   try {
     body = JSON.parse(text);
   } catch {
-    const type = response.headers.get('content-type') ?? 'no content type';
-    throw new ResponseValidationError(`${spec.where}: expected a JSON reply, got ${type} (status ${response.status}).`, []);
+    throw new ResponseValidationError(`${spec.where}: expected a JSON reply, got ${response.headers.get('content-type') ?? 'no content type'} (status ${response.status}).`, []);
   }
   const data = checkResponse<T>(spec.schema, body, spec.where);
   const requestId = response.headers.get('x-request-id');
@@ -177,7 +162,7 @@ async function parse<T>(response: Response, text: string, spec: CallSpec): Promi
  * A refused connection or a DNS failure, as Node/undici, Bun and Deno report them: the request
  * never reached the server. Browsers do not say why a fetch failed, so there it stays 'unknown'.
  */
-const refusedOrUnresolved = (error: unknown): boolean => /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection ?refused|dns error|failed to lookup/i.test(describe(error));
+const REFUSED_OR_UNRESOLVED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection ?refused|dns error|failed to lookup/i;
 
 /** The error's message, its code and its cause's: where each runtime puts the reason. */
 function describe(error: unknown): string {
