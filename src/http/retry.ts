@@ -1,10 +1,11 @@
 /**
  * http/retry — the HTTP retry policy in one screen: which failures a later attempt can fix, how
- * long to wait (exponential backoff with full jitter, or the server's Retry-After, capped), and
- * an abortable wait. Pure policy: no fetch, no keys, no errors of its own.
- * Imports: errors (parseRetryAfter).
+ * long to wait (exponential backoff with full jitter, or the server's Retry-After, capped).
+ * Pure policy: no fetch, no keys, no errors of its own.
+ * Imports: errors (parseRetryAfter), runtime/timers.
  */
 import { parseRetryAfter } from '../errors/errors.ts';
+import { jitter } from '../runtime/timers.ts';
 
 const FIRST_DELAY = 500;
 const MAX_DELAY = 8_000;
@@ -19,21 +20,5 @@ export function retryAfterMs(response: Response | undefined): number | undefined
   return ms === undefined ? ms : Math.min(ms, MAX_RETRY_AFTER);
 }
 
-/** Full jitter: a random wait between 0 and the exponential step, so clients that failed together do not return together. */
-export const backoffMs = (retry: number): number => Math.random() * Math.min(MAX_DELAY, FIRST_DELAY * 2 ** retry);
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** Full jitter, from 500 ms doubling to 8 s. */
+export const backoffMs = (retry: number): number => jitter(retry, FIRST_DELAY, MAX_DELAY);

@@ -14,7 +14,8 @@ import { checkResponse } from '../schemas/check.ts';
 import type { Log } from '../runtime/logger.ts';
 import { isBrowser, userAgent } from '../runtime/platform.ts';
 import { APIPromise, type WithResponse } from './api-promise.ts';
-import { backoffMs, isRetryableStatus, retryAfterMs, sleep } from './retry.ts';
+import { sleep } from '../runtime/timers.ts';
+import { backoffMs, isRetryableStatus, retryAfterMs } from './retry.ts';
 
 /** Per-call options, the last argument of every REST method. */
 export interface RequestOptions {

@@ -2,9 +2,10 @@
  * schemas/params — what callers may pass, checked before any network call so bad input costs
  * nothing and names the field. Unknown keys in a body pass through to the server (the API grows
  * faster than SDKs); wrong types and missing required fields do not.
- * Leaf module: imports valibot only.
+ * Imports: valibot, errors (isRecord).
  */
 import * as v from 'valibot';
+import { isRecord } from '../errors/errors.ts';
 
 /*
  * A small vocabulary on purpose: every valibot function used costs bytes in every app, so range,
@@ -19,11 +20,10 @@ export const atLeast = (min: number, integer?: boolean) =>
 
 export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `must be one of ${values.join(', ')}`);
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A plain object; with `strings`, one whose values are all strings (headers). */
 export const record = (strings?: boolean) =>
-  v.custom<Record<string, unknown>>((value) => isObject(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `must be an object${strings ? ' of strings' : ''}`);
+  v.custom<Record<string, unknown>>((value) => isRecord(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `must be an object${strings ? ' of strings' : ''}`);
 
 const id = nonEmpty;
 const flag = v.optional(v.boolean());

@@ -1,8 +1,9 @@
 /**
  * session/options — the whole reconnect/timeout policy of the streaming engine, on one screen:
  * defaults, how client and per-session values merge, and the backoff.
- * Leaf within session/: imports nothing.
+ * Leaf within session/: imports only runtime/timers.
  */
+import { jitter } from '../runtime/timers.ts';
 
 export interface ReconnectOptions {
   /** Reconnect attempts in a row before giving up. Default 10. */
@@ -57,6 +58,4 @@ export function resolveSessionOptions(...layers: Array<SessionOptions | undefine
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(maxDelay, minDelay·2^attempt)]. */
-export function backoff(attempt: number, policy: Required<ReconnectOptions>): number {
-  return Math.round(Math.random() * Math.min(policy.maxDelay, policy.minDelay * 2 ** attempt));
-}
+export const backoff = (attempt: number, policy: Required<ReconnectOptions>): number => jitter(attempt, policy.minDelay, policy.maxDelay);

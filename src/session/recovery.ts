@@ -7,8 +7,9 @@
  *   no user entry on two reads ≥ 2 s apart, no frame seen,
  *     and this server is known to store user messages     → resend once;
  *   anything else                                          → delivered: 'unknown'.
- * Imports: schemas types. Knows nothing of sockets.
+ * Imports: schemas types, runtime/timers. Knows nothing of sockets.
  */
+import { sleep } from '../runtime/timers.ts';
 import type { Message } from '../schemas/wire.ts';
 
 /** Where a task's history stood before a turn was sent. */
@@ -113,7 +114,7 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
     }
     const left = deadline - Date.now();
     if (left <= 0) return { action: 'fail', delivered };
-    await sleep(Math.min(left, pauseUntil === undefined ? wait : Math.max(0, pauseUntil - Date.now())), signal);
+    await sleep(Math.min(left, pauseUntil === undefined ? wait : Math.max(0, pauseUntil - Date.now())), signal).catch(() => undefined);
   }
 }
 
@@ -129,16 +130,4 @@ export function isUser(entry: Message): boolean {
 
 function isAgent(entry: Message): boolean {
   return entry.sender?.type === 'agent';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -1,0 +1,23 @@
+/**
+ * runtime/timers — the two waits the SDK makes: an abortable sleep, and exponential backoff with
+ * full jitter (a random wait in [0, min(max, base·2^attempt)], so clients that failed together
+ * do not come back together). Used by HTTP retries, reconnects and recovery polling.
+ * Leaf module: imports nothing.
+ */
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      if (signal?.aborted) reject(signal.reason);
+      else resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+    if (signal?.aborted) done();
+  });
+}
+
+export const jitter = (attempt: number, base: number, max: number): number => Math.round(Math.random() * Math.min(max, base * 2 ** attempt));
