@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
 import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
-import { atLeast, nonEmpty, oneOf, record } from '../schemas/params.ts';
+import { atLeast, nonEmpty, oneOf, record, text } from '../schemas/params.ts';
 import type { SessionOptions } from '../session/options.ts';
 
 export type Region = 'gcp' | 'azure' | 'aws';
@@ -64,7 +64,13 @@ export interface ResolvedOptions {
 }
 
 const url = (protocols: RegExp, what: string) =>
-  v.pipe(v.string(), v.check((value) => { try { return protocols.test(new URL(value).protocol); } catch { return false; } }, `must be an ${what} URL`));
+  text((value) => {
+    try {
+      return protocols.test(new URL(value).protocol);
+    } catch {
+      return false; // not a URL (URL.canParse is too new for some browsers we support)
+    }
+  }, `must be an ${what} URL`);
 
 const ms = v.optional(atLeast(1));
 export const SessionOptionsSchema = v.optional(

@@ -128,8 +128,8 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       if (spec.unsafe) error.delivered = notDelivered || (status! < 500 && status !== 408) ? false : 'unknown';
       throw error;
     }
-    const wait = retryAfterMs(reply?.response) ?? backoffMs(retries++);
-    config.log('info', `${spec.where}: retry in ${Math.round(wait)} ms after ${error.message}`);
+    const wait = retryAfterMs(reply?.response) ?? backoffMs(retries);
+    config.log('info', `${spec.where}: retry ${++retries} in ${Math.round(wait)} ms after ${error.message}`);
     await sleep(wait, signal).catch(() => {
       throw new APIUserAbortError();
     });

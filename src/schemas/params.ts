@@ -8,15 +8,19 @@ import * as v from 'valibot';
 import { isRecord } from '../errors/errors.ts';
 
 /*
- * A small vocabulary on purpose: every valibot function used costs bytes in every app, so range,
- * choice and record rules are `check`/`custom` closures rather than one more valibot function.
+ * A small vocabulary on purpose: every valibot function used costs bytes in every app, so rules
+ * beyond "an object with these fields" are `custom` closures rather than one more valibot function.
  */
 
-export const nonEmpty = v.pipe(v.string(), v.check((value) => value !== '', 'must be a non-empty string'));
+/** A string that passes `test` (default: non-empty). */
+export const text = (test: (value: string) => boolean = Boolean, message = 'must be a non-empty string') =>
+  v.custom<string>((value) => typeof value === 'string' && test(value), message);
+
+export const nonEmpty = text();
 
 /** A number ≥ min (an integer when `integer`). */
 export const atLeast = (min: number, integer?: boolean) =>
-  v.pipe(v.number(), v.check((n) => n >= min && (!integer || Number.isInteger(n)), `must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`));
+  v.custom<number>((n) => typeof n === 'number' && n >= min && (!integer || Number.isInteger(n)), `must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
 
 export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `must be one of ${values.join(', ')}`);
 
@@ -26,7 +30,7 @@ export const record = (strings?: boolean) =>
   v.custom<Record<string, unknown>>((value) => isRecord(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `must be an object${strings ? ' of strings' : ''}`);
 
 const id = nonEmpty;
-const flag = v.optional(v.boolean());
+const flag = v.optional(v.custom<boolean>((value) => typeof value === 'boolean', 'must be a boolean'));
 const object = record();
 
 /** Task ids, message ids: opaque non-empty strings (encoded when they go into a path). */
@@ -89,7 +93,7 @@ export const TraceInfoQuerySchema = v.optional(
 );
 
 export const TextConversationSchema = v.looseObject({
-  phoneNumber: v.pipe(v.string(), v.check((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number such as +14155550123')),
+  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number such as +14155550123'),
   channel: oneOf(['whatsapp', 'sms']),
   message: v.optional(v.string()),
 });
