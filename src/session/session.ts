@@ -22,7 +22,7 @@ import { type KeyProvider, resolveKey } from '../keys/providers.ts';
 import type { Log } from '../runtime/logger.ts';
 import { listen, type WebSocketLike, type WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
-import { readFrame } from '../stream/frames.ts';
+import { type Frame, readFrame } from '../stream/frames.ts';
 import { MessageStream, type StreamSink } from '../stream/message-stream.ts';
 import { backoff, type ResolvedSessionOptions } from './options.ts';
 import { recover, type Watermark, type WatermarkStore } from './recovery.ts';
@@ -66,9 +66,9 @@ export interface SessionDeps {
 
 interface Connection {
   ws: WebSocketLike;
-  opened: boolean;
-  closed: boolean;
+  /** When `open` fired; 0 while the handshake is still running. */
   openedAt: number;
+  closed?: boolean;
   /** Frames since open: a 1008 before any frame is an auth failure. */
   frames: number;
   timer?: ReturnType<typeof setTimeout> | undefined;
@@ -79,21 +79,28 @@ interface Turn {
   payload: string;
   bytes: number;
   sink: StreamSink;
-  connection?: Connection;
-  sent: boolean;
-  resent: boolean;
+  /** The socket the message was handed to; unset while queued (sent ⇔ connection). */
+  connection?: Connection | undefined;
+  resent?: boolean;
   recovering?: AbortController | undefined;
   watermark?: Watermark | undefined;
   idle?: ReturnType<typeof setTimeout> | undefined;
   /** When the last frame of this turn arrived; the idle timer checks it instead of being re-armed per frame. */
-  lastFrameAt: number;
+  lastFrameAt?: number;
   deadline?: ReturnType<typeof setTimeout>;
+}
+
+/** How a turn ends: its message or error; `close` the socket first; `recovered` from history. */
+interface Ending {
+  recovered?: boolean;
+  close?: Connection | undefined;
+  why?: string;
 }
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Where a turn's message stands when it fails without a better answer: a frame proves AUI had it. */
-const deliveredOf = (turn: Turn): Delivered => (turn.sent ? (turn.sink.frames > 0 ? true : 'unknown') : false);
+const deliveredOf = (turn: Turn): Delivered => (turn.connection ? (turn.sink.frames > 0 ? true : 'unknown') : false);
 
 export class Session {
   #deps: SessionDeps;
@@ -128,44 +135,43 @@ export class Session {
   }
 
   off(event: 'state', listener: (change: StateChange) => void): this {
-    if (event === 'state' && this.#listeners) this.#listeners = this.#listeners.filter((l) => l !== listener);
+    if (event === 'state') this.#listeners = this.#listeners?.filter((l) => l !== listener);
     return this;
   }
 
   /** Queues one turn; it is sent when the socket is open and no other turn is in flight. */
   stream(params: StreamParams, options: StreamOptions = {}): MessageStream {
+    const { signal, timeout } = options;
     let turn: Turn | undefined;
     const stream = new MessageStream((sink) => {
-      if (this.#closing || this.#state === 'closed') {
-        queueMicrotask(() => sink.fail(new SessionClosedError()));
-        return;
-      }
       const payload = JSON.stringify(params.context == null ? { task_id: params.task_id, text: params.text } : params);
       const bytes = encoder.encode(payload).length;
-      if (this.#queuedBytes + bytes > this.#deps.options.maxQueueBytes) {
-        const error = new APIConnectionError(`session: the queue is full (maxQueueBytes); the turn was not sent.`);
-        error.delivered = false;
-        queueMicrotask(() => sink.fail(error));
-        return;
+      const refused =
+        this.#closing || this.#state === 'closed'
+          ? new SessionClosedError()
+          : this.#queuedBytes + bytes > this.#deps.options.maxQueueBytes
+            ? new APIConnectionError('session: the queue is full (maxQueueBytes); the turn was not sent.')
+            : undefined;
+      if (refused) {
+        refused.delivered = false;
+        return void queueMicrotask(() => sink.fail(refused));
       }
-      const queued: Turn = (turn = { params, payload, bytes, sink, sent: false, resent: false, lastFrameAt: 0 });
+      const queued: Turn = (turn = { params, payload, bytes, sink });
       this.#queue.push(queued);
       this.#queuedBytes += bytes;
       this.#readWatermark(params.task_id);
       queueMicrotask(() => this.#pump());
       return (reason) => this.#drop(queued, reason);
     });
-    if (!turn) return stream;
     const queued = turn;
-    if (options.timeout !== undefined) {
+    if (queued && timeout !== undefined) {
       queued.deadline = setTimeout(() => {
-        const error = new APITimeoutError(`session: the turn timed out after ${options.timeout} ms.`);
-        error.delivered = queued.sent ? 'unknown' : false;
+        const error = new APITimeoutError(`session: the turn timed out after ${timeout} ms.`);
+        error.delivered = queued.connection ? 'unknown' : false;
         this.#drop(queued, error);
-      }, options.timeout);
+      }, timeout);
     }
-    const signal = options.signal;
-    if (signal) {
+    if (queued && signal) {
       if (signal.aborted) queueMicrotask(() => stream.abort());
       else signal.addEventListener('abort', () => stream.abort(), { once: true });
     }
@@ -174,9 +180,9 @@ export class Session {
 
   /** Lets the turn in flight finish, rejects queued turns with SessionClosedError, then closes. */
   close(): Promise<void> {
-    if (this.#closed) return this.#closed;
     // Already closed by a failure (auth, reconnects exhausted): nothing left to wait for.
-    if (this.#state === 'closed') return (this.#closed = Promise.resolve());
+    if (this.#state === 'closed') this.#closed ??= Promise.resolve();
+    if (this.#closed) return this.#closed;
     this.#closing = true;
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const turn of this.#queue.splice(0)) this.#end(turn, new SessionClosedError());
@@ -199,8 +205,7 @@ export class Session {
       this.#connecting = false;
       return this.#failAll(() => (error instanceof AuiError ? error : new APIConnectionError('session: could not prepare the connection.')));
     }
-    this.#forceRefresh = false;
-    this.#connecting = false;
+    this.#forceRefresh = this.#connecting = false;
     if ((this.#state as SessionState) === 'closed') return;
 
     const url = new URL(this.#deps.wsUrl);
@@ -214,15 +219,12 @@ export class Session {
       // The constructor's own error names the URL, and the URL carries the key: say less.
       return this.#failAll(() => new APIConnectionError('session: the WebSocket could not be created (check wsUrl).'));
     }
-    const connection: Connection = { ws, opened: false, closed: false, openedAt: 0, frames: 0 };
-    this.#connection = connection;
+    const connection: Connection = (this.#connection = { ws, openedAt: 0, frames: 0 });
     connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#deps.options.connectTimeout);
     (source.listen ?? listen)(ws, {
       open: () => {
         if (connection.closed) return;
         clearTimeout(connection.timer);
-        connection.timer = undefined;
-        connection.opened = true;
         connection.openedAt = Date.now();
         this.#handshakeFailures = 0;
         this.#deps.log('debug', 'session: connected.');
@@ -238,12 +240,9 @@ export class Session {
     if (connection.closed) return;
     connection.frames++;
     const turn = this.#current;
-    if (!turn || turn.connection !== connection || turn.recovering) {
-      this.#deps.log('debug', 'session: a stray frame was ignored.');
-      return;
-    }
+    if (turn?.connection !== connection || turn.recovering) return this.#deps.log('debug', 'session: a stray frame was ignored.');
     turn.lastFrameAt = Date.now();
-    let frame: ReturnType<typeof readFrame>;
+    let frame: Frame;
     try {
       frame = readFrame(data);
     } catch (error) {
@@ -251,35 +250,36 @@ export class Session {
       // Never let this socket carry the rest of a turn that has failed.
       return this.#end(turn, error, { close: connection, why: 'malformed frame' });
     }
-    if (typeof frame === 'string') {
-      this.#authRetried = false;
-      return turn.sink.frame(frame);
+    if (typeof frame === 'string' || frame.kind === 'final') this.#authRetried = false; // the key works
+    if (typeof frame === 'string') return turn.sink.frame(frame);
+    if (frame.kind === 'final') {
+      this.#deps.watermarks.advance(turn.params.task_id, frame.message);
+      return this.#end(turn, frame.message);
     }
-    switch (frame.kind) {
-      case 'final':
-        this.#authRetried = false;
-        this.#deps.watermarks.advance(turn.params.task_id, frame.message);
-        return this.#end(turn, frame.message);
-      case 'error': {
-        const error = errorFromFrame(frame.frame);
-        if ((error.status === 401 || error.status === 403) && !this.#authRetried && turn.sink.frames === 0) {
-          return this.#retryAuth(connection, turn, 'auth error frame');
-        }
-        error.delivered = error.status >= 500 ? 'unknown' : false;
-        return this.#end(turn, error, { close: connection, why: `error frame ${error.status}` });
-      }
-      default:
-        this.#deps.log('debug', 'session: an unknown frame was ignored.');
+    if (frame.kind === 'unknown') return this.#deps.log('debug', 'session: an unknown frame was ignored.');
+    const error = errorFromFrame(frame.frame);
+    if ((error.status === 401 || error.status === 403) && !this.#authRetried && turn.sink.frames === 0) {
+      return this.#retryAuth(connection, 'auth error frame');
     }
+    error.delivered = error.status >= 500 ? 'unknown' : false;
+    this.#end(turn, error, { close: connection, why: `error frame ${error.status}` });
   }
 
   #onClose(connection: Connection, code: number, reason: string): void {
     if (connection.closed) return;
     this.#deps.log('debug', `session: closed ${code} ${reason}`);
     // A socket that stayed open for minUptime had its key accepted: a later 1008 starts afresh.
-    if (connection.opened && Date.now() - connection.openedAt >= this.#deps.options.reconnect.minUptime) this.#authRetried = false;
-    if (code === 1008 && connection.opened && connection.frames === 0) return this.#authFailure(connection, reason);
-    this.#lost(connection, `close ${code}`);
+    if (this.#uptimeReached(connection)) this.#authRetried = false;
+    if (code !== 1008 || !connection.openedAt || connection.frames > 0) return this.#lost(connection, `close ${code}`);
+    // 1008 with no frame since open: refresh the key once, then give up.
+    if (!this.#authRetried) return this.#retryAuth(connection, reason || 'close 1008');
+    this.#hangUp(connection);
+    const detail = reason || 'WebSocket closed with 1008 (Policy Violation) before any frame';
+    this.#failAll(() => new AuthenticationError({ status: 401, body: { detail } }));
+  }
+
+  #uptimeReached(connection: Connection | undefined): boolean {
+    return !!connection?.openedAt && Date.now() - connection.openedAt >= this.#deps.options.reconnect.minUptime;
   }
 
   /** The socket is gone (or must go): reconnect, and recover the turn that was on it. */
@@ -287,35 +287,25 @@ export class Session {
     if (connection.closed) return;
     this.#hangUp(connection);
     const turn = this.#current;
-    if (turn && turn.connection === connection && !turn.recovering && !turn.sink.ended) void this.#recover(turn, why);
-    if (!connection.opened) {
-      this.#handshakeFailures++;
-      if (this.#handshakeFailures >= 2 && this.#handshakeFailures % 2 === 0) return void this.#probe(why);
-    }
+    if (turn?.connection === connection && !turn.recovering && !turn.sink.ended) void this.#recover(turn, why);
+    // Handshakes that never open look the same whether the key or the network is at fault: ask REST.
+    if (!connection.openedAt && ++this.#handshakeFailures % 2 === 0) return void this.#probe(why);
     this.#scheduleReconnect(why, connection);
   }
 
-  /** 1008 with no frame since open, or a 401/403 error frame: refresh the key once, then give up. */
-  #authFailure(connection: Connection, reason: string): void {
-    const turn = this.#current;
-    if (!this.#authRetried) return this.#retryAuth(connection, turn?.connection === connection ? turn : undefined, reason || 'close 1008');
-    this.#hangUp(connection);
-    const detail = reason || 'WebSocket closed with 1008 (Policy Violation) before any frame';
-    this.#failAll(() => new AuthenticationError({ status: 401, body: { detail } }));
-  }
-
-  #retryAuth(connection: Connection, turn: Turn | undefined, why: string): void {
+  /** An auth failure on a socket: one reconnect with a refreshed key. */
+  #retryAuth(connection: Connection, why: string): void {
     this.#authRetried = this.#forceRefresh = true;
     this.#hangUp(connection);
     this.#deps.log('info', `session: ${why}; retrying once with a refreshed key.`);
     // The server refused the connection before this turn produced anything: it was not processed.
-    if (turn && turn === this.#current && turn.sink.frames === 0) this.#requeue(turn);
+    const turn = this.#current;
+    if (turn?.connection === connection && turn.sink.frames === 0) this.#requeue(turn);
     void this.#connect();
   }
 
-  /** Handshakes that never open look the same whether the key or the network is at fault: ask REST. */
   async #probe(why: string): Promise<void> {
-    const task_id = this.#current?.params.task_id ?? this.#queue[0]?.params.task_id;
+    const task_id = (this.#current ?? this.#queue[0])?.params.task_id;
     this.#forceRefresh = true;
     if (task_id) {
       try {
@@ -332,21 +322,21 @@ export class Session {
 
   #scheduleReconnect(why: string, previous?: Connection): void {
     if (this.#reconnectTimer || this.#connection || this.#connecting || this.#state === 'closed') return;
-    if ((this.#deps.oneShot || this.#closing) && this.#queue.length === 0) {
+    if ((this.#deps.oneShot || this.#closing) && !this.#queue.length) {
       if (!this.#current) this.#shutdown(why);
       return; // a turn still recovering over REST needs no socket
     }
     const policy = this.#deps.options.reconnect;
-    if (previous?.opened && Date.now() - previous.openedAt >= policy.minUptime) this.#attempt = 0;
+    if (this.#uptimeReached(previous)) this.#attempt = 0;
     if (this.#attempt >= policy.maxRetries) {
       return this.#failAll(() => new APIConnectionError(`session: could not reconnect after ${policy.maxRetries} attempts (${why}).`));
     }
-    const delay = backoff(this.#attempt++, policy);
-    this.#setState('reconnecting', { retryIn: delay, reason: why });
+    const retryIn = backoff(this.#attempt++, policy);
+    this.#setState('reconnecting', { retryIn, reason: why });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
       void this.#connect();
-    }, delay);
+    }, retryIn);
   }
 
   /* ---------------------------------------------------------------------------- turns */
@@ -359,89 +349,81 @@ export class Session {
       return;
     }
     const connection = this.#connection;
-    if (!connection || !connection.opened) {
+    if (!connection?.openedAt) {
       if (!connection && !this.#connecting && !this.#reconnectTimer) void this.#connect();
       return;
     }
-    const task_id = turn.params.task_id;
-    const reading = this.#deps.watermarks.reading.get(task_id);
+    const { task_id } = turn.params;
+    const { watermarks, options, log } = this.#deps;
+    const reading = watermarks.reading.get(task_id);
     if (reading) return void reading.then(() => this.#pump());
     this.#queue.shift();
     this.#queuedBytes -= turn.bytes;
     this.#current = turn;
     turn.connection = connection;
-    turn.watermark = this.#deps.watermarks.get(task_id);
-    turn.sent = true;
-    this.#deps.log('debug', `session: turn sent on ${task_id}.`);
+    turn.watermark = watermarks.get(task_id);
+    log('debug', `session: turn sent on ${task_id}.`);
     try {
       connection.ws.send(turn.payload);
     } catch {
       // The socket died between open and send; close will follow and recovery decides.
     }
-    this.#armIdle(turn);
+    // One idle timer per turn, not one per frame: when it fires early (frames kept coming), it
+    // re-arms for the rest.
+    turn.lastFrameAt = Date.now();
+    const check = () => {
+      const quiet = Date.now() - turn.lastFrameAt!;
+      if (quiet >= options.idleTimeout) this.#lost(connection, 'idle timeout');
+      else turn.idle = setTimeout(check, options.idleTimeout - quiet);
+    };
+    turn.idle = setTimeout(check, options.idleTimeout);
   }
 
   /** Starts the history read that gives a task's first turn its watermark. */
   #readWatermark(task_id: string): void {
-    const store = this.#deps.watermarks;
-    if (store.get(task_id) || store.reading.has(task_id)) return;
-    const read = this.#deps
-      .history(task_id)
-      .then((history) => void this.#deps.watermarks.fromHistory(task_id, history))
-      .catch(() => this.#deps.log('debug', 'session: the watermark read failed.'))
-      .finally(() => store.reading.delete(task_id));
-    store.reading.set(task_id, read);
-  }
-
-  /** One timer per turn, not one per frame: when it fires early (frames kept coming), it re-arms for the rest. */
-  #armIdle(turn: Turn): void {
-    const connection = turn.connection!;
-    const idleTimeout = this.#deps.options.idleTimeout;
-    turn.lastFrameAt = Date.now();
-    const check = () => {
-      const quiet = Date.now() - turn.lastFrameAt;
-      if (quiet >= idleTimeout) this.#lost(connection, 'idle timeout');
-      else turn.idle = setTimeout(check, idleTimeout - quiet);
-    };
-    clearTimeout(turn.idle);
-    turn.idle = setTimeout(check, idleTimeout);
+    const { watermarks, history, log } = this.#deps;
+    if (watermarks.get(task_id) || watermarks.reading.has(task_id)) return;
+    const read = history(task_id)
+      .then((entries) => void watermarks.fromHistory(task_id, entries))
+      .catch(() => log('debug', 'session: the watermark read failed.'))
+      .finally(() => watermarks.reading.delete(task_id));
+    watermarks.reading.set(task_id, read);
   }
 
   async #recover(turn: Turn, why: string): Promise<void> {
     clearTimeout(turn.idle);
-    const controller = (turn.recovering = new AbortController());
-    this.#deps.log('info', `session: turn interrupted (${why}); recovering from history.`);
+    const { watermarks, history, options, log, confirmGap } = this.#deps;
+    const { task_id, text } = turn.params;
+    const { signal } = (turn.recovering = new AbortController());
+    log('info', `session: turn interrupted (${why}); recovering from history.`);
     const outcome = await recover({
-      text: turn.params.text,
+      text,
       watermark: turn.watermark,
       frames: turn.sink.frames,
-      resent: turn.resent,
-      store: this.#deps.watermarks,
-      read: () => this.#deps.history(turn.params.task_id, controller.signal),
-      timeout: this.#deps.options.recoveryTimeout,
-      signal: controller.signal,
-      ...(this.#deps.confirmGap !== undefined ? { confirmGap: this.#deps.confirmGap } : {}),
+      resent: !!turn.resent,
+      store: watermarks,
+      read: () => history(task_id, signal),
+      timeout: options.recoveryTimeout,
+      signal,
+      ...(confirmGap !== undefined ? { confirmGap } : {}),
     });
     turn.recovering = undefined;
-    if (controller.signal.aborted || turn.sink.ended) return;
+    if (signal.aborted || turn.sink.ended) return;
     if (outcome.action === 'deliver') {
-      this.#deps.watermarks.advance(turn.params.task_id, outcome.message);
+      watermarks.advance(task_id, outcome.message);
       return this.#end(turn, outcome.message, { recovered: true });
     }
-    if (outcome.action === 'resend') {
-      turn.resent = true;
-      this.#deps.log('info', 'session: the message never reached AUI; resending.');
-      return this.#requeue(turn);
-    }
-    this.#end(turn, new TurnInterruptedError({ task_id: turn.params.task_id, delivered: outcome.delivered, partialText: turn.sink.text }));
+    if (outcome.action === 'fail') return this.#end(turn, new TurnInterruptedError({ task_id, delivered: outcome.delivered, partialText: turn.sink.text }));
+    turn.resent = true;
+    log('info', 'session: the message never reached AUI; resending.');
+    this.#requeue(turn);
   }
 
   /** Puts a turn that AUI provably did not process back at the head of the queue. */
   #requeue(turn: Turn): void {
-    clearTimeout(turn.idle);
+    clearTimeout(turn.idle); // not the deadline: a per-turn timeout spans the resend
     if (this.#current === turn) this.#current = undefined;
-    turn.sent = false;
-    delete turn.connection;
+    turn.connection = undefined;
     this.#queue.unshift(turn);
     this.#queuedBytes += turn.bytes;
     this.#pump();
@@ -455,24 +437,22 @@ export class Session {
       this.#queuedBytes -= turn.bytes;
     }
     turn.recovering?.abort();
-    const connection = turn === this.#current ? turn.connection : undefined;
     // An abort already ended the stream (the user's own APIUserAbortError); a timeout has not.
-    this.#end(turn, error instanceof APIUserAbortError ? undefined : error, connection ? { close: connection, why: 'turn abandoned' } : {});
+    this.#end(turn, error instanceof APIUserAbortError ? undefined : error, { close: turn === this.#current ? turn.connection : undefined, why: 'turn abandoned' });
   }
 
   /**
    * Ends a turn with its message or error and moves on. `close`: the socket goes first, so the
    * next turn is never sent on a socket that still carries frames of this one.
    */
-  #end(turn: Turn, outcome: Message | unknown, how: { recovered?: boolean; close?: Connection; why?: string } = {}): void {
+  #end(turn: Turn, outcome: Message | unknown, how: Ending = {}): void {
     this.#finish(turn);
-    if (how.close && !how.close.closed) this.#lost(how.close, how.why ?? 'turn ended');
+    if (how.close) this.#lost(how.close, how.why ?? 'turn ended');
     if (outcome instanceof Error) {
-      const error = outcome as AuiError;
-      error.delivered ??= deliveredOf(turn);
-      turn.sink.fail(error);
-    } else if (outcome !== undefined) {
-      turn.sink.final(outcome as Message, how.recovered ?? false);
+      (outcome as AuiError).delivered ??= deliveredOf(turn);
+      turn.sink.fail(outcome);
+    } else if (outcome) {
+      turn.sink.final(outcome as Message, how.recovered);
     }
     this.#pump();
   }
@@ -487,16 +467,15 @@ export class Session {
   #failAll(make: () => AuiError): void {
     const turns = [...(this.#current ? [this.#current] : []), ...this.#queue.splice(0)];
     this.#queuedBytes = 0;
-    let message = 'failed';
+    let error = make();
     for (const turn of turns) {
       turn.recovering?.abort();
-      const error = make();
-      message = error.message;
       this.#finish(turn);
       error.delivered ??= deliveredOf(turn);
       turn.sink.fail(error);
+      error = make();
     }
-    this.#shutdown(turns.length ? message : make().message);
+    this.#shutdown(error.message);
   }
 
   #shutdown(why: string): void {
@@ -521,7 +500,7 @@ export class Session {
     }
   }
 
-  #setState(current: SessionState, extra: { retryIn?: number; reason?: string } = {}): void {
+  #setState(current: SessionState, extra?: { retryIn?: number; reason?: string }): void {
     const previous = this.#state;
     if (previous === current && current !== 'reconnecting') return;
     this.#state = current;
@@ -538,4 +517,3 @@ export class Session {
     }
   }
 }
-
