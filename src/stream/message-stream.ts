@@ -54,25 +54,23 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #listeners: Partial<Record<keyof MessageStreamEvents, Array<{ fn: Listener; once: boolean }>>> = {};
   #snapshot = '';
   #frames = 0;
-  #firstFrame: string | undefined;
-  #mode: 'delta' | 'cumulative' | undefined;
+  #cumulative = false; // decided by the second frame
   #ended = false;
   #error: unknown;
   #message: Message | undefined;
   #observed = false;
   #onAbort: ((reason: APIUserAbortError) => void) | void = undefined;
-  #result: { promise: Promise<Message>; resolve: (m: Message) => void; reject: (e: unknown) => void };
+  // Declared before #result: its executor runs during field initialisation and sets them.
+  #resolve!: (message: Message) => void;
+  #reject!: (error: unknown) => void;
+  #result = new Promise<Message>((resolve, reject) => ((this.#resolve = resolve), (this.#reject = reject)));
   // Async iteration: a buffer of what the consumer has not read yet, and a waiting reader.
   #queue: Queued[] | undefined;
   #head = 0;
-  #waiting: { resolve: (r: IteratorResult<StreamEvent, undefined>) => void; reject: (e: unknown) => void } | undefined;
+  #waiting: ((item: Queued) => void) | undefined;
 
   constructor(executor: StreamExecutor) {
-    let resolve!: (m: Message) => void;
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<Message>((res, rej) => ((resolve = res), (reject = rej)));
-    promise.catch(() => undefined); // reported through #report, never as this promise
-    this.#result = { promise, resolve, reject };
+    this.#result.catch(() => undefined); // an unobserved error is reported by #fail, never as this promise
     const stream = this;
     const sink: StreamSink = {
       frame: (text) => this.#frame(text),
@@ -98,12 +96,10 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   }
 
   on<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
-    if (event === 'error') this.#observed = true;
     return this.#add(event, listener as Listener, false);
   }
 
   once<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
-    if (event === 'error') this.#observed = true;
     return this.#add(event, listener as Listener, true);
   }
 
@@ -114,6 +110,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   }
 
   #add(event: keyof MessageStreamEvents, fn: Listener, once: boolean): this {
+    if (event === 'error') this.#observed = true;
     const list = this.#listeners[event] ?? (this.#listeners[event] = []);
     list.push({ fn, once });
     return this;
@@ -122,7 +119,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   /** The final message; rejects with the turn's error. */
   finalMessage(): Promise<Message> {
     this.#observed = true;
-    return this.#result.promise.then((m) => m);
+    return this.#result.then((m) => m);
   }
 
   /** The final message's text. */
@@ -137,11 +134,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   /** Stops the turn: its socket is closed and the stream ends with `APIUserAbortError`. */
   abort(): void {
-    if (this.#ended) return;
-    const reason = new APIUserAbortError('The stream was aborted.');
-    const onAbort = this.#onAbort;
-    this.#fail(reason);
-    onAbort?.(reason);
+    this.#stop(new APIUserAbortError('The stream was aborted.'));
   }
 
   /** The turn as SSE bytes (see SSE_HEADERS): `new Response(stream.toReadableStream(), { headers: SSE_HEADERS })`. */
@@ -175,16 +168,16 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     if (this.#message) this.#queue.push({ value: { type: 'message', message: this.#message }, done: false });
     if (this.#ended) this.#queue.push(this.#error ? { error: this.#error } : DONE);
     return {
-      next: () => {
-        const queue = this.#queue!;
-        if (this.#head < queue.length) {
-          const item = queue[this.#head++]!;
-          if (this.#head === queue.length) (queue.length = 0), (this.#head = 0);
-          return 'error' in item ? Promise.reject(item.error) : Promise.resolve(item);
-        }
-        if (this.#ended) return Promise.resolve(DONE);
-        return new Promise((resolve, reject) => (this.#waiting = { resolve, reject }));
-      },
+      next: () =>
+        new Promise((resolve, reject) => {
+          const deliver = (item: Queued) => ('error' in item ? reject(item.error) : resolve(item));
+          const queue = this.#queue!;
+          if (this.#head < queue.length) {
+            deliver(queue[this.#head++]!);
+            if (this.#head === queue.length) queue.length = this.#head = 0;
+          } else if (this.#ended) resolve(DONE);
+          else this.#waiting = deliver;
+        }),
       return: () => {
         this.abort(); // `break` means the turn is no longer wanted
         this.#queue!.length = this.#head = 0;
@@ -197,18 +190,12 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   #frame(text: string): void {
     if (this.#ended) return;
-    const count = ++this.#frames;
-    if (count === 1) {
-      this.#firstFrame = text; // both modes agree on a first frame
-      return this.#append(text);
-    }
-    if (count === 2) this.#mode = text.length > this.#firstFrame!.length && text.startsWith(this.#firstFrame!) ? 'cumulative' : 'delta';
-    if (this.#mode === 'delta') return this.#append(text);
-    if (text.startsWith(this.#snapshot)) {
-      if (text.length > this.#snapshot.length) this.#append(text.slice(this.#snapshot.length));
-    } else {
-      this.#correct(text); // a cumulative frame that rewrote earlier text
-    }
+    // Both modes agree on the first frame (appended to ''); the second one decides.
+    const snapshot = this.#snapshot;
+    if (++this.#frames === 2) this.#cumulative = text.length > snapshot.length && text.startsWith(snapshot);
+    if (!this.#cumulative) this.#append(text);
+    else if (text.startsWith(snapshot)) this.#append(text.slice(snapshot.length));
+    else this.#correct(text); // a cumulative frame that rewrote earlier text
   }
 
   #delta(delta: string): void {
@@ -242,7 +229,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     if (this.#queue) this.#push({ value: { type: 'message', message }, done: false });
     this.#ended = true;
     this.#message = message;
-    this.#result.resolve(message);
+    this.#resolve(message);
     this.#emit('end');
     if (this.#queue) this.#push(DONE);
   }
@@ -252,13 +239,13 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     this.#ended = true;
     const error = raw instanceof Error ? raw : new AuiError(String(raw));
     this.#error = error;
-    this.#result.reject(error);
-    const heard = (this.#listeners.error?.length ?? 0) > 0;
+    this.#reject(error);
     this.#emit('error', error);
     this.#emit('end');
     if (this.#queue) this.#push({ error });
-    // An error nobody listens to or awaits must not vanish — except the user's own abort.
-    if (!heard && !this.#observed && !(error instanceof APIUserAbortError)) void Promise.reject(error);
+    // An error nobody listens to (`on('error')` marks the stream observed) or awaits must not
+    // vanish — except the user's own abort.
+    if (!this.#observed && !(error instanceof APIUserAbortError)) void Promise.reject(error);
   }
 
   // Hot path (once per frame): no rest arguments, no copy — `off` replaces the array, so a
@@ -273,27 +260,23 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
         listener.fn(a, b);
       } catch (error) {
         // A throwing listener ends the turn with its error instead of unwinding into a socket handler.
-        if (event !== 'error' && event !== 'end') this.#failFromListener(error);
+        if (event !== 'error' && event !== 'end') this.#stop(error, new APIUserAbortError('A stream listener threw.'));
         else queueMicrotask(() => { throw error; });
       }
     }
   }
 
-  #failFromListener(error: unknown): void {
+  /** Ends the turn with `error` and tells the producer to stop (close its socket). */
+  #stop(error: unknown, reason = error as APIUserAbortError): void {
     if (this.#ended) return;
-    const onAbort = this.#onAbort;
     this.#fail(error);
-    onAbort?.(new APIUserAbortError('A stream listener threw.'));
+    this.#onAbort?.(reason);
   }
 
   #push(item: Queued): void {
     const waiting = this.#waiting;
-    if (waiting === undefined) {
-      this.#queue!.push(item);
-      return;
-    }
+    if (waiting === undefined) return void this.#queue!.push(item);
     this.#waiting = undefined;
-    if ('error' in item) waiting.reject(item.error);
-    else waiting.resolve(item);
+    waiting(item);
   }
 }
