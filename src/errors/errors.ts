@@ -19,25 +19,24 @@ export interface Issue {
   type?: string;
 }
 
+// Fields are `declare`d and set only when there is a value: an error has no own `requestId`,
+// `delivered`, … holding `undefined`, and the build emits no class-field definitions.
 export class AuiError extends Error {
   /** Stable class name, kept through minification; used for branding and the SSE envelope. */
   static readonly kind: string = 'AuiError';
   /** For `messages.send` and streamed turns: did the message reach AUI? */
-  delivered?: Delivered;
+  declare delivered?: Delivered;
 
   constructor(message: string) {
     super(redact(message));
+    // The kinds of the class and its ancestors (a subclass that keeps its parent's kind repeats it: harmless).
     const kinds: string[] = [];
-    for (let ctor = new.target as unknown as { kind?: string } | null; ctor && ctor.kind; ctor = Object.getPrototypeOf(ctor)) {
-      if (!kinds.includes(ctor.kind)) kinds.push(ctor.kind);
-    }
-    Object.defineProperty(this, KINDS, { value: kinds });
-    Object.defineProperty(this, 'name', { value: kinds[0] ?? 'AuiError', writable: true, configurable: true });
+    for (let ctor = new.target as unknown as { kind?: string } | null; ctor?.kind; ctor = Object.getPrototypeOf(ctor)) kinds.push(ctor.kind);
+    Object.defineProperties(this, { [KINDS]: { value: kinds }, name: { value: kinds[0] ?? 'AuiError', writable: true, configurable: true } });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null) return false;
-    const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    const kinds = (value as { [KINDS]?: unknown } | null | undefined)?.[KINDS];
     return Array.isArray(kinds) ? kinds.includes(this.kind) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 
@@ -57,10 +56,10 @@ export interface APIErrorInit {
 /** The server answered with an error status. */
 export class APIError extends AuiError {
   static override readonly kind: string = 'APIError';
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
-  readonly requestId?: string;
+  declare readonly status: number;
+  declare readonly body: unknown;
+  declare readonly headers: Record<string, string>;
+  declare readonly requestId?: string;
 
   constructor(init: APIErrorInit) {
     super(init.message ?? `${init.status} ${summarise(init.body)}`);
@@ -74,16 +73,16 @@ export class APIError extends AuiError {
 /** 400: an application error such as content moderation; `extra_data` varies by error. */
 export class BadRequestError extends APIError {
   static override readonly kind: string = 'BadRequestError';
-  readonly description?: string;
-  readonly extra_data?: Record<string, unknown>;
+  declare readonly description?: string;
+  declare readonly extra_data?: Record<string, unknown>;
 
+  // The message is APIError's: the summary already reads "<description>: <message>". Both
+  // fields come from `this.body`, which is already redacted.
   constructor(init: APIErrorInit) {
-    const body = (isRecord(init.body) ? init.body : {}) as { description?: unknown; message?: unknown; extra_data?: unknown };
-    const description = typeof body.description === 'string' ? body.description : undefined;
-    const detail = typeof body.message === 'string' ? body.message : summarise(init.body);
-    super({ ...init, message: init.message ?? `400 ${description ?? 'Bad Request'}: ${detail}` });
-    if (description !== undefined) this.description = description;
-    if (isRecord(body.extra_data)) this.extra_data = redactValue(body.extra_data);
+    super(init);
+    const { description, extra_data } = isRecord(this.body) ? this.body : {};
+    if (typeof description === 'string') this.description = description;
+    if (isRecord(extra_data)) this.extra_data = extra_data;
   }
 }
 
@@ -100,7 +99,7 @@ export class NotFoundError extends APIError {
 /** 422: the request failed the server's validation; `issues` is the same list whatever the body. */
 export class UnprocessableEntityError extends APIError {
   static override readonly kind: string = 'UnprocessableEntityError';
-  readonly issues: Issue[];
+  declare readonly issues: Issue[];
 
   constructor(init: APIErrorInit & { issues?: Issue[] }) {
     const issues = init.issues ?? issuesOf(init.body);
@@ -112,7 +111,7 @@ export class UnprocessableEntityError extends APIError {
 /** 429: `retryAfterMs` is what the server asked for (Retry-After), when it said. */
 export class RateLimitError extends APIError {
   static override readonly kind: string = 'RateLimitError';
-  readonly retryAfterMs?: number;
+  declare readonly retryAfterMs?: number;
 
   constructor(init: APIErrorInit & { retryAfterMs?: number | undefined }) {
     super(init);
@@ -136,7 +135,7 @@ export class APITimeoutError extends APIConnectionError {
 /** The caller aborted (signal, `stream.abort()`, `break`). Never reported as unhandled. */
 export class APIUserAbortError extends AuiError {
   static override readonly kind: string = 'APIUserAbortError';
-  constructor(message = 'Request was aborted.') {
+  constructor(message = 'Request aborted.') {
     super(message);
   }
 }
@@ -144,7 +143,7 @@ export class APIUserAbortError extends AuiError {
 /** Bad input, caught before any network call; `path` names the field. */
 export class InvalidRequestError extends AuiError {
   static override readonly kind: string = 'InvalidRequestError';
-  readonly path: Array<string | number>;
+  declare readonly path: Array<string | number>;
   constructor(message: string, path: Array<string | number> = []) {
     super(message);
     this.path = path;
@@ -154,7 +153,7 @@ export class InvalidRequestError extends AuiError {
 /** The server's reply did not have the shape the SDK relies on; `path` names the field. */
 export class ResponseValidationError extends AuiError {
   static override readonly kind: string = 'ResponseValidationError';
-  readonly path: Array<string | number>;
+  declare readonly path: Array<string | number>;
   constructor(message: string, path: Array<string | number> = []) {
     super(message);
     this.path = path;
@@ -164,7 +163,7 @@ export class ResponseValidationError extends AuiError {
 /** `session.close()` was called while this turn was still queued; it was never sent. */
 export class SessionClosedError extends AuiError {
   static override readonly kind: string = 'SessionClosedError';
-  constructor(message = 'The session was closed before this turn was sent.') {
+  constructor(message = 'Session closed before this turn was sent.') {
     super(message);
     this.delivered = false;
   }
@@ -173,15 +172,12 @@ export class SessionClosedError extends AuiError {
 /** A streamed turn was cut off and could not be recovered; see `delivered` before retrying. */
 export class TurnInterruptedError extends AuiError {
   static override readonly kind: string = 'TurnInterruptedError';
-  readonly task_id: string;
-  override delivered: Delivered;
-  readonly partialText: string;
+  declare readonly task_id: string;
+  declare delivered: Delivered;
+  declare readonly partialText: string;
 
   constructor(init: { task_id: string; delivered: Delivered; partialText?: string; message?: string }) {
-    super(
-      init.message ??
-        `The turn on task ${init.task_id} was interrupted (delivered: ${String(init.delivered)}).`,
-    );
+    super(init.message ?? `Turn on task ${init.task_id} interrupted (delivered: ${init.delivered}).`);
     this.task_id = init.task_id;
     this.delivered = init.delivered;
     this.partialText = init.partialText ?? '';
@@ -213,19 +209,16 @@ function formatIssue(issue: Issue): string {
 /** Retry-After (seconds or HTTP date) → ms; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = Number.isFinite(+value) ? +value * 1000 : Date.parse(value) - now;
+  return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));
 }
 
 /** A one-line human summary of an error body for messages. */
 function summarise(body: unknown): string {
   if (isRecord(body)) {
-    const { detail, message, description } = body;
-    if (typeof detail === 'string') return detail;
-    if (typeof message === 'string') return typeof description === 'string' ? `${description}: ${message}` : message;
-    if (typeof description === 'string') return description;
+    if (typeof body.detail === 'string') return body.detail;
+    const text = [body.description, body.message].filter((part) => typeof part === 'string').join(': ');
+    if (text) return text;
   }
   // Bodies come from JSON.parse or a response's text: stringify cannot meet a cycle.
   const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
