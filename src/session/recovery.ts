@@ -15,7 +15,7 @@ import type { Message } from '../schemas/wire.ts';
 /** Where a task's history stood before a turn was sent. */
 export interface Watermark {
   /** Id of the last history entry, if there was one. */
-  lastId?: string;
+  lastId?: string | undefined;
   /** Entries in history at that time (used when there is no id yet). */
   count: number;
 }
@@ -40,16 +40,13 @@ export class WatermarkStore {
   }
 
   /** Records a history read: the watermark for a task's first turn. */
-  fromHistory(task_id: string, history: Message[]): Watermark {
+  fromHistory(task_id: string, history: Message[]): void {
     this.noteHistory(history);
-    const last = history.at(-1);
-    const watermark: Watermark = last ? { lastId: last.id, count: history.length } : { count: 0 };
-    this.set(task_id, watermark);
-    return watermark;
+    this.set(task_id, { lastId: history.at(-1)?.id, count: history.length });
   }
 
   noteHistory(history: Message[]): void {
-    if (!this.sawUserEntries && history.some(isUser)) this.sawUserEntries = true;
+    this.sawUserEntries ||= history.some((entry) => sentBy(entry, 'user'));
   }
 
   /** A final message moves the watermark past this turn. */
@@ -98,10 +95,10 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
       // Only [ours] or [ours, reply] is unambiguous: any other entry could be a late reply to an
       // earlier turn or another tab's message, and delivering it would put words in the agent's mouth.
       const [first, second, ...rest] = after;
-      if (first && !(isUser(first) && first.text === input.text)) return { action: 'fail', delivered };
+      if (first && !(sentBy(first, 'user') && first.text === input.text)) return { action: 'fail', delivered };
       if (first) {
         delivered = true;
-        if (rest.length > 0 || (second && !isAgent(second))) return { action: 'fail', delivered };
+        if (rest.length > 0 || (second && !sentBy(second, 'agent'))) return { action: 'fail', delivered };
         if (second) return { action: 'deliver', message: second };
       } else if (delivered !== true) {
         firstEmptyAt ??= Date.now();
@@ -124,10 +121,4 @@ function entriesAfter(history: Message[], watermark: Watermark): Message[] | und
   return index === -1 ? undefined : history.slice(index + 1);
 }
 
-export function isUser(entry: Message): boolean {
-  return entry.sender?.type === 'user';
-}
-
-function isAgent(entry: Message): boolean {
-  return entry.sender?.type === 'agent';
-}
+const sentBy = (entry: Message, type: 'user' | 'agent'): boolean => entry.sender?.type === type;
