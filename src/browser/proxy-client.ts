@@ -3,7 +3,7 @@
  * app's own proxy (`createAuiHandler`), never to AUI, so it holds no key and has no `user_id`
  * parameter (the proxy takes both from the server side). Same `MessageStream` and the same
  * error classes as the full SDK, rebuilt from the proxy's SSE/JSON envelopes.
- * Imports: errors/, stream/, schemas types, ./request. Never server, keys, mock, http or ky:
+ * Imports: errors/, stream/, schemas types, ./request. Never server, keys, mock or http:
  * a chat page pays only for this (budget 4 KB min+gzip for create + stream).
  */
 import type { Message, Task, TaskPage } from '../schemas/wire.ts';

@@ -3,7 +3,7 @@
  * SDK's error class from the proxy's `{ "error": <envelope> }` (a body that is not one, such
  * as a load balancer's HTML page, still becomes the class for its status). Holds no key and
  * adds no header of its own beyond the JSON content type.
- * Imports: errors/map only. Never server, keys, mock, http or ky (bundle budget: 4 KB).
+ * Imports: errors/map only. Never server, keys, mock or http (bundle budget: 4 KB).
  */
 import { fromErrorEnvelope } from '../errors/map.ts';
 
