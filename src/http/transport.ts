@@ -160,10 +160,12 @@ async function parse<T>(response: Response, text: string, spec: CallSpec): Promi
 }
 
 /**
- * A refused connection or a DNS failure, as Node/undici, Bun and Deno report them: the request
- * never reached the server. Browsers do not say why a fetch failed, so there it stays 'unknown'.
+ * A refused connection or a DNS failure, as Node/undici (ECONNREFUSED, ENOTFOUND, EAI_AGAIN),
+ * Bun (ConnectionRefused) and Deno ("Connection refused", "dns error", "failed to lookup")
+ * report them: the request never reached the server. Browsers do not say why a fetch failed,
+ * so there it stays 'unknown'.
  */
-const REFUSED_OR_UNRESOLVED = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Connection ?refused|dns error|failed to lookup/i;
+const REFUSED_OR_UNRESOLVED = /refused|ENOTFOUND|EAI_AGAIN|dns|lookup/i;
 
 /** The error's message, its code and its cause's: where each runtime puts the reason. */
 function describe(error: unknown): string {
