@@ -46,8 +46,9 @@ export interface StreamSink {
 export type StreamExecutor = (sink: StreamSink) => ((reason: APIUserAbortError) => void) | void;
 
 type Listener = (...args: any[]) => void;
-// What a `for await` reader gets next: an iterator result, or the turn's error.
-type Queued = IteratorResult<StreamEvent, undefined> | { error: unknown };
+// What a `for await` reader gets next: an event, or `undefined` once the turn ended (failing
+// with #error, if it is set).
+type Queued = StreamEvent | undefined;
 const DONE: IteratorResult<StreamEvent, undefined> = Object.freeze({ value: undefined, done: true });
 
 export class MessageStream implements AsyncIterable<StreamEvent> {
@@ -76,7 +77,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       frame: (text) => this.#frame(text),
       delta: (delta) => this.#delta(delta),
       snapshot: (snapshot) => this.#correct(snapshot),
-      final: (message, recovered) => this.#final(message, recovered ?? false),
+      final: (message, recovered) => this.#final(message, recovered),
       fail: (error) => this.#fail(error),
       get text() {
         return stream.#snapshot;
@@ -164,13 +165,13 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     this.#queue = [];
     // A reader that starts late still sees the whole turn: the text so far as one snapshot, then
     // whatever follows (and the message, if the turn already ended).
-    if (this.#snapshot !== '') this.#queue.push({ value: { type: 'snapshot', snapshot: this.#snapshot }, done: false });
-    if (this.#message) this.#queue.push({ value: { type: 'message', message: this.#message }, done: false });
-    if (this.#ended) this.#queue.push(this.#error ? { error: this.#error } : DONE);
+    if (this.#snapshot !== '') this.#queue.push({ type: 'snapshot', snapshot: this.#snapshot });
+    if (this.#message) this.#queue.push({ type: 'message', message: this.#message });
+    if (this.#ended) this.#queue.push(undefined);
     return {
       next: () =>
         new Promise((resolve, reject) => {
-          const deliver = (item: Queued) => ('error' in item ? reject(item.error) : resolve(item));
+          const deliver = (event: Queued) => (event ? resolve({ value: event, done: false }) : this.#error ? reject(this.#error) : resolve(DONE));
           const queue = this.#queue!;
           if (this.#head < queue.length) {
             deliver(queue[this.#head++]!);
@@ -207,31 +208,35 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #append(delta: string): void {
     if (delta === '') return;
     const snapshot = (this.#snapshot += delta);
+    // Queued before the listeners run: if one throws, the reader still gets the events in order.
+    if (this.#queue) this.#push({ type: 'text', delta, snapshot });
     this.#emit('text', delta, snapshot);
-    if (this.#queue) this.#push({ value: { type: 'text', delta, snapshot }, done: false });
   }
 
   #correct(snapshot: string): void {
     if (this.#ended) return;
     this.#snapshot = snapshot;
+    if (this.#queue) this.#push({ type: 'snapshot', snapshot });
     this.#emit('snapshot', snapshot);
-    if (this.#queue) this.#push({ value: { type: 'snapshot', snapshot }, done: false });
   }
 
-  #final(message: Message, recovered: boolean): void {
+  #final(message: Message, recovered?: boolean): void {
     if (this.#ended) return;
     const text = message.text;
     if (text !== this.#snapshot) {
       if (recovered && text.startsWith(this.#snapshot)) this.#append(text.slice(this.#snapshot.length));
       else this.#correct(text);
     }
+    // A listener that threw failed the turn, and nothing follows its `end`.
+    if (this.#ended) return;
+    if (this.#queue) this.#push({ type: 'message', message });
     this.#emit('message', message);
-    if (this.#queue) this.#push({ value: { type: 'message', message }, done: false });
+    if (this.#ended) return;
     this.#ended = true;
     this.#message = message;
     this.#resolve(message);
     this.#emit('end');
-    if (this.#queue) this.#push(DONE);
+    if (this.#queue) this.#push(undefined);
   }
 
   #fail(raw: unknown): void {
@@ -242,7 +247,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     this.#reject(error);
     this.#emit('error', error);
     this.#emit('end');
-    if (this.#queue) this.#push({ error });
+    if (this.#queue) this.#push(undefined);
     // An error nobody listens to (`on('error')` marks the stream observed) or awaits must not
     // vanish — except the user's own abort.
     if (!this.#observed && !(error instanceof APIUserAbortError)) void Promise.reject(error);
@@ -259,9 +264,10 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       try {
         listener.fn(a, b);
       } catch (error) {
-        // A throwing listener ends the turn with its error instead of unwinding into a socket handler.
-        if (event !== 'error' && event !== 'end') this.#stop(error, new APIUserAbortError('A stream listener threw.'));
-        else queueMicrotask(() => { throw error; });
+        // A throwing listener ends the turn with its error instead of unwinding into a socket
+        // handler; the listeners after it do not hear an event of an ended turn.
+        if (event !== 'error' && event !== 'end') return this.#stop(error, new APIUserAbortError('A stream listener threw.'));
+        queueMicrotask(() => { throw error; });
       }
     }
   }
