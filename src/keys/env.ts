@@ -13,8 +13,8 @@ type EnvGlobals = {
 export function readEnv(name: string): string | undefined {
   const g = globalThis as unknown as EnvGlobals;
   try {
-    const value = g.Deno?.env?.get(name) ?? g.Bun?.env?.[name] ?? g.process?.env?.[name];
-    return value === '' ? undefined : value;
+    // An empty variable counts as unset.
+    return (g.Deno?.env?.get(name) ?? g.Bun?.env?.[name] ?? g.process?.env?.[name]) || undefined;
   } catch {
     return undefined;
   }

@@ -39,7 +39,7 @@ export function envKey(name = 'AUI_NETWORK_API_KEY', env?: Record<string, unknow
     getKey: () => {
       const value = env ? env[name] : readEnv(name);
       if (typeof value !== 'string' || value === '') {
-        throw new InvalidRequestError(`No API key: set ${name} in the environment or pass \`apiKey\`.`, ['apiKey']);
+        throw new InvalidRequestError(`No API key: set ${name} or pass \`apiKey\`.`, ['apiKey']);
       }
       return value;
     },
@@ -63,29 +63,18 @@ export function cachedKey(
   let current: { key: string; expiresAt?: number } | undefined;
   let loading: Promise<string> | undefined;
 
-  const reload = (request: KeyRequest): Promise<string> => {
-    loading ??= (async () => {
-      try {
-        const loaded = await load(request);
-        if (!loaded || typeof loaded.key !== 'string' || loaded.key === '') {
-          throw new AuiError('cachedKey: the loader returned no key.');
-        }
-        current = loaded;
-        return loaded.key;
-      } finally {
-        loading = undefined;
-      }
-    })();
-    return loading;
-  };
-
   return {
     getKey(request) {
-      if (loading) return loading;
-      const fresh = current && (current.expiresAt === undefined || current.expiresAt - refreshBefore > Date.now());
-      if (current && fresh && !request.forceRefresh) return current.key;
+      if (current && !request.forceRefresh && (current.expiresAt ?? Infinity) - refreshBefore > Date.now()) return current.key;
+      // Forget a stale or rejected key now, so a failed reload is not followed by it.
       current = undefined;
-      return reload(request);
+      // `.finally` runs after `loading` is assigned, even when `load` throws synchronously.
+      return (loading ??= (async () => {
+        const loaded = await load(request);
+        if (!loaded || typeof loaded.key !== 'string' || loaded.key === '') throw new AuiError('cachedKey: the loader returned no key.');
+        current = loaded;
+        return loaded.key;
+      })().finally(() => (loading = undefined)));
     },
   };
 }
@@ -105,9 +94,8 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
   }
   if ((provider as { [RAW_KEY]?: true })[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
     throw new AuiError(
-      'A network API key in browser code can be read by anyone who opens the page. Proxy calls through your server ' +
-        "(createAuiHandler from 'aui-messaging/server', createProxyClient from 'aui-messaging/browser'), pass a KeyProvider " +
-        'that fetches a short-lived key, or set `dangerouslyAllowBrowser: true` if you accept the risk.',
+      'Anyone can read an API key in browser code: proxy through your server (createAuiHandler, createProxyClient), ' +
+        'pass a KeyProvider of short-lived keys, or set `dangerouslyAllowBrowser: true` to accept the risk.',
     );
   }
   return provider;
@@ -121,6 +109,5 @@ export async function resolveKey(provider: KeyProvider, request: KeyRequest): Pr
 }
 
 function brand(provider: KeyProvider): KeyProvider {
-  Object.defineProperty(provider, RAW_KEY, { value: true });
-  return provider;
+  return Object.defineProperty(provider, RAW_KEY, { value: true });
 }
