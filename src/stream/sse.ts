@@ -79,11 +79,9 @@ export function decodeSse(body: ReadableStream<Uint8Array>, sink: StreamSink): (
     else if (event === 'end') ended = true;
   };
 
-  const interrupted = (why: string) => {
-    if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `The event stream ${why} before the turn finished.` }));
-  };
-
   void (async () => {
+    // A body that ends without `end` (a proxy timeout, a dropped connection) is an interrupted turn.
+    let why = 'ended';
     try {
       while (!ended) {
         const { value, done } = await reader.read();
@@ -93,10 +91,9 @@ export function decodeSse(body: ReadableStream<Uint8Array>, sink: StreamSink): (
         lines.forEach(dispatch);
       }
     } catch (error) {
-      return interrupted(error instanceof SyntaxError ? 'sent a malformed event' : 'broke off');
+      why = error instanceof SyntaxError ? 'sent a malformed event' : 'broke off';
     }
-    // A body that ends without `end` (a proxy timeout, a dropped connection) is an interrupted turn.
-    interrupted('ended');
+    if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `The event stream ${why} before the turn finished.` }));
   })();
   return () => void reader.cancel().catch(() => undefined);
 }
