@@ -6,16 +6,16 @@
 
 const REDACTED = '[redacted]';
 
-// Header-ish `name: value` / `"name": "value"` / `name=value` pairs whose values are secrets.
-const SECRET_PAIRS =
-  /((?:x-network-api-key|network_api_key|authorization|proxy-authorization|cookie|set-cookie)["']?\s*[:=]\s*["']?)(?:Bearer\s+|Basic\s+)?[^\s"'&,;}]+/gi;
+// Header-ish `name: value` / `"name": "value"` / `name=value` pairs whose values are secrets
+// (the names of isSecretName).
+const SECRET_PAIRS = /((?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic)\s+)?[^\s"'&,;}]+/gi;
 // Keys as AUI issues them (`API_KEY_…`), wherever they appear on their own.
-const BARE_KEYS = /\bAPI_KEY_[A-Za-z0-9_-]+/g;
+const BARE_KEYS = /\bAPI_KEY_[\w-]+/g;
 
 /** Removes every secret the SDK knows how to spot, plus `extra` exact values (a key in hand). */
 export function redact(text: string, extra?: readonly string[]): string {
   let out = text.replace(SECRET_PAIRS, `$1${REDACTED}`).replace(BARE_KEYS, REDACTED);
-  if (extra) for (const secret of extra) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  if (extra) for (const secret of extra) if (secret.length >= 4) out = out.replaceAll(secret, REDACTED);
   return out;
 }
 
@@ -34,14 +34,10 @@ export function redactValue<T>(value: T, extra?: readonly string[]): T {
 }
 
 export function isSecretName(name: string): boolean {
-  return /^(?:x-network-api-key|network_api_key|authorization|proxy-authorization|cookie|set-cookie)$/i.test(name);
+  return /^(?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)$/i.test(name);
 }
 
 /** Response headers as a plain object, secrets removed — what errors and `withResponse()` expose. */
 export function headersToObject(headers: Headers | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers?.forEach((value, name) => {
-    out[name] = isSecretName(name) ? REDACTED : redact(value);
-  });
-  return out;
+  return redactValue(Object.fromEntries(headers ?? []));
 }
