@@ -11,30 +11,24 @@ type AnySchema = v.GenericSchema<unknown, unknown>;
 
 /** Checks caller input; `where` names the call (`tasks.create`), `root` the argument. */
 export function checkInput<T>(schema: AnySchema, value: unknown, where: string, root?: string): T {
-  const result = v.safeParse(schema, value);
-  if (result.success) return value as T;
-  const { path, message } = describe(result.issues[0], root);
-  throw new InvalidRequestError(`${where}: ${path.length ? `${path.join('.')} ` : ''}${message}`, path);
+  check(schema, value, (path, message) => new InvalidRequestError(`${where}: ${path.length ? `${path.join('.')} ` : ''}${message}`, path), root);
+  return value as T;
 }
 
 /** Checks a server reply; returns it as the declared type (unknown fields kept). */
 export function checkResponse<T>(schema: AnySchema, value: unknown, where: string): T {
-  const result = v.safeParse(schema, value);
-  if (result.success) return result.output as T;
-  const { path, message } = describe(result.issues[0]);
-  throw new ResponseValidationError(
-    `${where}: the server's reply failed validation at ${path.length ? path.join('.') : '(root)'}: ${message}`,
-    path,
-  );
+  return check(schema, value, (path, message) => new ResponseValidationError(`${where}: the server's reply failed validation at ${path.join('.') || '(root)'}: ${message}`, path)) as T;
 }
 
-function describe(issue: v.BaseIssue<unknown> | undefined, root?: string): { path: Array<string | number>; message: string } {
-  const path: Array<string | number> = root ? [root] : [];
-  for (const item of issue?.path ?? []) {
-    if (typeof item.key === 'string' || typeof item.key === 'number') path.push(item.key);
-  }
+/** Runs `schema`; its first issue becomes `fail(field path, short message)`, thrown. */
+function check(schema: AnySchema, value: unknown, fail: (path: Array<string | number>, message: string) => Error, root?: string): unknown {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  // Our schemas only nest objects and arrays, so every key on the path is a name or an index.
+  const path = (issue.path ?? []).map((item) => item.key as string | number);
+  if (root) path.unshift(root);
   // valibot says "Invalid type: Expected string but received undefined"; keep the useful half.
-  // Our own rules (check/custom) carry their message.
-  const message = !issue ? 'is invalid' : issue.type === 'custom' || issue.kind !== 'schema' ? issue.message : `expected ${issue.expected}, received ${issue.received}`;
-  return { path, message };
+  // Our own rules (`custom`) carry their message.
+  throw fail(path, issue.type === 'custom' ? issue.message : `expected ${issue.expected}, received ${issue.received}`);
 }
