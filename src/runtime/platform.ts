@@ -16,27 +16,24 @@ type Globals = {
 };
 const g = globalThis as unknown as Globals;
 
+/** `deno/…`, `bun/…`, `node/…`, `edge-runtime` or `workerd`; undefined in a browser or an unknown runtime. */
+function serverRuntime(): string | undefined {
+  if (g.Deno) return `deno/${g.Deno.version?.deno}`;
+  if (g.Bun) return `bun/${g.Bun.version}`;
+  if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
+  if (g.EdgeRuntime) return 'edge-runtime';
+  if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd';
+}
+
 /**
  * True in a browser page or a browser's own worker. Workers, Vercel Edge, Deno, Bun and Node
  * are never browsers: none of them has `document`, and none defines `importScripts`.
  */
 export function isBrowser(): boolean {
-  if (g.Deno || g.Bun || g.process?.versions?.node || g.EdgeRuntime) return false;
-  return typeof g.document === 'object' || typeof g.importScripts === 'function';
+  return !serverRuntime() && !!(g.document || g.importScripts);
 }
 
 /** `aui-messaging/<version> <runtime>/<version>` — sent as User-Agent from servers only. */
 export function userAgent(): string {
-  const runtime = g.Deno?.version?.deno
-    ? `deno/${g.Deno.version.deno}`
-    : g.Bun?.version
-      ? `bun/${g.Bun.version}`
-      : g.process?.versions?.node
-        ? `node/${g.process.versions.node}`
-        : g.EdgeRuntime
-          ? 'edge-runtime'
-          : g.navigator?.userAgent === 'Cloudflare-Workers'
-            ? 'workerd'
-            : 'unknown';
-  return `aui-messaging/${VERSION} ${runtime}`;
+  return `aui-messaging/${VERSION} ${serverRuntime() ?? 'unknown'}`;
 }
