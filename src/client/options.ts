@@ -8,6 +8,7 @@ import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/provi
 import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
 import { atLeast, nonEmpty, oneOf, record, text } from '../schemas/params.ts';
+import { typed } from '../schemas/wire.ts';
 import type { SessionOptions } from '../session/options.ts';
 
 export type Region = 'gcp' | 'azure' | 'aws';
@@ -98,7 +99,7 @@ const ClientOptionsSchema = v.optional(
     timeout: ms,
     maxRetries: v.optional(atLeast(0, true)),
     taskOriginType: v.optional(nonEmpty),
-    fetch: v.optional(v.custom((value) => typeof value === 'function', 'must be a function')),
+    fetch: v.optional(typed('function')),
     headers: v.optional(record(true)),
     logLevel: v.optional(oneOf(['debug', 'info', 'warn', 'error', 'off'])),
     session: SessionOptionsSchema,

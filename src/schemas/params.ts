@@ -2,10 +2,11 @@
  * schemas/params — what callers may pass, checked before any network call so bad input costs
  * nothing and names the field. Unknown keys in a body pass through to the server (the API grows
  * faster than SDKs); wrong types and missing required fields do not.
- * Imports: valibot, errors (isRecord).
+ * Imports: valibot, errors (isRecord), ./wire (typed).
  */
 import * as v from 'valibot';
 import { isRecord } from '../errors/errors.ts';
+import { typed } from './wire.ts';
 
 /*
  * A small vocabulary on purpose: every valibot function used costs bytes in every app, so rules
@@ -30,7 +31,7 @@ export const record = (strings?: boolean) =>
   v.custom<Record<string, unknown>>((value) => isRecord(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `must be an object${strings ? ' of strings' : ''}`);
 
 const id = nonEmpty;
-const flag = v.optional(v.custom<boolean>((value) => typeof value === 'boolean', 'must be a boolean'));
+const flag = v.optional(typed<boolean>('boolean'));
 const object = record();
 
 /** Task ids, message ids: opaque non-empty strings (encoded when they go into a path). */

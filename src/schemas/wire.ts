@@ -115,8 +115,11 @@ export interface RenderedWidget {
 /* ------------------------------------------------------------------------------ schemas */
 
 const strings = v.array(v.string());
-// A custom rule, not v.number(): one valibot function fewer in every app.
-const count = v.custom<number>((value) => typeof value === 'number', 'must be a number');
+/** A value of one `typeof` type. A custom rule rather than v.number() and friends: every valibot
+ * function used costs bytes in every app (schemas/params has the rest of this vocabulary). */
+export const typed = <T>(type: 'number' | 'boolean' | 'function') => v.custom<T>((value) => typeof value === type, `must be a ${type}`);
+
+const count = typed<number>('number');
 
 export const TaskSchema = v.looseObject({
   id: v.string(),
