@@ -15,15 +15,17 @@ export interface Logger {
   error(message: string, ...rest: unknown[]): void;
 }
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, off: 99 };
+// Most to least verbose: a line prints when its level is at or after the configured one
+// (`logLevel` is checked against this same list in client/options).
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
 
 export type Log = (level: Exclude<LogLevel, 'off'>, message: string, ...rest: unknown[]) => void;
 
 export function createLog(logger: Logger | undefined, level: LogLevel = 'warn'): Log {
   const sink = logger ?? (globalThis.console as Logger | undefined);
-  const threshold = RANK[level] ?? RANK.warn;
+  const threshold = LEVELS.indexOf(level);
   return (lineLevel, message, ...rest) => {
-    if (!sink || RANK[lineLevel] < threshold) return;
+    if (!sink || LEVELS.indexOf(lineLevel) < threshold) return;
     sink[lineLevel](`[aui-messaging] ${redact(message)}`, ...rest.map((item) => redactValue(item instanceof Error ? { name: item.name, message: item.message } : item)));
   };
 }
