@@ -39,7 +39,7 @@ export const IdSchema = id;
 
 export const RequestOptionsSchema = v.optional(
   v.looseObject({
-    signal: v.optional(v.custom<AbortSignal>((value) => typeof value === 'object' && value !== null && 'aborted' in value, 'must be an AbortSignal')),
+    signal: v.optional(v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'must be an AbortSignal')),
     timeout: v.optional(atLeast(1)),
     maxRetries: v.optional(atLeast(0, true)),
     headers: v.optional(record(true)),
@@ -94,7 +94,7 @@ export const TraceInfoQuerySchema = v.optional(
 );
 
 export const TextConversationSchema = v.looseObject({
-  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number such as +14155550123'),
+  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number (+14155550123)'),
   channel: oneOf(['whatsapp', 'sms']),
   message: v.optional(v.string()),
 });
