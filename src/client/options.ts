@@ -119,8 +119,8 @@ export function resolveOptions(options: AuiClientOptions = {}): ResolvedOptions 
     keys: toKeyProvider(options.apiKey, options.dangerouslyAllowBrowser),
     log: createLog(options.logger, options.logLevel),
     session: { ...options.session },
+    WebSocket: options.WebSocket,
   };
   if (options.fetch) resolved.fetch = options.fetch;
-  if (options.WebSocket) resolved.WebSocket = options.WebSocket;
   return resolved;
 }
