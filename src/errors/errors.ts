@@ -37,7 +37,8 @@ export class AuiError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     const kinds = (value as { [KINDS]?: unknown } | null | undefined)?.[KINDS];
-    return Array.isArray(kinds) ? kinds.includes(this.kind) : Function.prototype[Symbol.hasInstance].call(this, value);
+    // Unbranded values fall back to the ordinary prototype check (Error's, with `this` kept).
+    return Array.isArray(kinds) ? kinds.includes(this.kind) : super[Symbol.hasInstance](value);
   }
 
   toJSON(): Record<string, unknown> {
