@@ -37,23 +37,15 @@ export interface ResolvedSessionOptions {
 }
 
 export function resolveSessionOptions(...layers: Array<SessionOptions | undefined>): ResolvedSessionOptions {
-  const pick = (key: 'connectTimeout' | 'idleTimeout' | 'maxQueueBytes' | 'recoveryTimeout'): number | undefined => {
-    let value: number | undefined;
-    for (const layer of layers) value = layer?.[key] ?? value;
-    return value;
+  // Each default is replaced by the last layer that sets it (`undefined` sets nothing).
+  const merge = <T extends object>(defaults: T, part: (layer: SessionOptions) => Partial<T> | undefined): T => {
+    const merged = { ...defaults } as Record<string, unknown>;
+    for (const layer of layers) for (const key in merged) merged[key] = (layer && part(layer)?.[key as keyof T]) ?? merged[key];
+    return merged as T;
   };
-  const reconnect = Object.assign({}, ...layers.map((layer) => layer?.reconnect ?? {})) as ReconnectOptions;
   return {
-    connectTimeout: pick('connectTimeout') ?? 10_000,
-    idleTimeout: pick('idleTimeout') ?? 90_000,
-    maxQueueBytes: pick('maxQueueBytes') ?? 1024 * 1024,
-    recoveryTimeout: pick('recoveryTimeout') ?? 60_000,
-    reconnect: {
-      maxRetries: reconnect.maxRetries ?? 10,
-      minDelay: reconnect.minDelay ?? 500,
-      maxDelay: reconnect.maxDelay ?? 10_000,
-      minUptime: reconnect.minUptime ?? 5_000,
-    },
+    ...merge({ connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 }, (layer) => layer),
+    reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, (layer) => layer.reconnect),
   };
 }
 
