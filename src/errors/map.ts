@@ -87,14 +87,15 @@ const BY_TYPE: Record<string, new (message: string, path?: Array<string | number
 export function fromErrorEnvelope(value: unknown): AuiError {
   const envelope = isRecord(value) ? value : {};
   const { type, status, issues, retry_after_ms } = envelope;
-  const message = typeof envelope.message === 'string' ? envelope.message : 'The request failed.';
-  const delivered = [true, false, 'unknown'].includes(envelope.delivered as Delivered) ? (envelope.delivered as Delivered) : undefined;
   const text = (field: unknown) => (typeof field === 'string' ? field : '');
+  const message = text(envelope.message) || 'The request failed.';
+  const delivered = [true, false, 'unknown'].includes(envelope.delivered as Delivered) ? (envelope.delivered as Delivered) : undefined;
+  // `delivered` is set below, for every class alike.
   const error =
     type === 'TurnInterruptedError'
-      ? new TurnInterruptedError({ message, task_id: text(envelope.task_id), delivered: delivered ?? 'unknown', partialText: text(envelope.partial_text) })
-      : typeof type === 'string' && Object.hasOwn(BY_TYPE, type)
-        ? new BY_TYPE[type]!(message, Array.isArray(envelope.path) ? envelope.path : [])
+      ? new TurnInterruptedError({ message, task_id: text(envelope.task_id), delivered: 'unknown', partialText: text(envelope.partial_text) })
+      : Object.hasOwn(BY_TYPE, text(type))
+        ? new BY_TYPE[type as string]!(message, Array.isArray(envelope.path) ? envelope.path : [])
         : typeof status === 'number'
           ? errorFromStatus({
               status,
