@@ -4,7 +4,7 @@
  * and only then checked as that kind. Knows frames, not sockets.
  * Imports: errors, schemas.
  */
-import { ResponseValidationError } from '../errors/errors.ts';
+import { isRecord, ResponseValidationError } from '../errors/errors.ts';
 import { checkResponse } from '../schemas/check.ts';
 import { type Message, MessageSchema } from '../schemas/wire.ts';
 
@@ -24,22 +24,19 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 
 /** Parses and classifies one socket frame; a frame that is not JSON is a typed error. */
 export function readFrame(data: unknown): Frame {
-  const text = typeof data === 'string' ? data : decode(data);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(typeof data === 'string' ? data : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? decoder.decode(data) : String(data));
   } catch {
     throw new ResponseValidationError('session: a frame is not JSON.', []);
   }
   return classify(value);
 }
 
-export function classify(value: unknown): Frame {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'unknown', frame: value };
-  const frame = value as Record<string, unknown>;
+export function classify(frame: unknown): Frame {
+  if (!isRecord(frame)) return { kind: 'unknown', frame };
   // Both envelopes: the full one (`channel.event_name`) and the flat one (`event`).
-  const channel = frame.channel as { event_name?: unknown } | undefined;
-  if (frame.event === TEXT_EVENT || (typeof channel === 'object' && channel?.event_name === TEXT_EVENT)) {
+  if (frame.event === TEXT_EVENT || (frame.channel as { event_name?: unknown } | null | undefined)?.event_name === TEXT_EVENT) {
     const text = (frame.data as { text?: unknown } | undefined)?.text;
     if (typeof text !== 'string') {
       throw new ResponseValidationError('session: a frame failed validation at data.text.', ['data', 'text']);
@@ -51,7 +48,3 @@ export function classify(value: unknown): Frame {
   return { kind: 'unknown', frame };
 }
 
-function decode(data: unknown): string {
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return decoder.decode(data as ArrayBuffer);
-  return String(data);
-}
