@@ -169,16 +169,16 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     if (this.#message) this.#queue.push({ type: 'message', message: this.#message });
     if (this.#ended) this.#queue.push(undefined);
     return {
-      next: () =>
-        new Promise((resolve, reject) => {
-          const deliver = (event: Queued) => (event ? resolve({ value: event, done: false }) : this.#error ? reject(this.#error) : resolve(DONE));
-          const queue = this.#queue!;
-          if (this.#head < queue.length) {
-            deliver(queue[this.#head++]!);
-            if (this.#head === queue.length) queue.length = this.#head = 0;
-          } else if (this.#ended) resolve(DONE);
-          else this.#waiting = deliver;
-        }),
+      next: () => {
+        const queue = this.#queue!;
+        if (this.#head < queue.length) {
+          const event = queue[this.#head++];
+          if (this.#head === queue.length) queue.length = this.#head = 0;
+          return event ? Promise.resolve({ value: event, done: false }) : this.#error ? Promise.reject(this.#error) : Promise.resolve(DONE);
+        }
+        if (this.#ended) return Promise.resolve(DONE);
+        return new Promise((resolve, reject) => (this.#waiting = (event) => (event ? resolve({ value: event, done: false }) : this.#error ? reject(this.#error) : resolve(DONE))));
+      },
       return: () => {
         this.abort(); // `break` means the turn is no longer wanted
         this.#queue!.length = this.#head = 0;
