@@ -10,7 +10,8 @@ import { fromErrorEnvelope, toErrorEnvelope } from '../errors/map.ts';
 import type { Message } from '../schemas/wire.ts';
 import type { MessageStream, StreamSink } from './message-stream.ts';
 
-export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+// Pure: an app that never serves SSE does not keep it.
+export const SSE_HEADERS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',
   'x-accel-buffering': 'no',
