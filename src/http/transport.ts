@@ -57,7 +57,8 @@ export interface CallSpec {
 export type Transport = <T>(spec: CallSpec, options?: RequestOptions) => APIPromise<T>;
 
 export function createTransport(config: TransportConfig): Transport {
-  const headers: Record<string, string> = { accept: 'application/json', ...config.headers };
+  // Browsers get no header of ours beyond what the API needs (DESIGN): no user-agent there.
+  const headers: Record<string, string> = { ...config.headers };
   if (!isBrowser()) headers['user-agent'] = userAgent();
   const shared = { ...config, headers };
   return <T>(spec: CallSpec, options: RequestOptions = {}) => new APIPromise<T>(call<T>(shared, spec, options));

@@ -72,16 +72,16 @@ export interface RecoveryInput {
   read: () => Promise<Message[]>;
   timeout: number;
   signal: AbortSignal;
-  /** ms between the two empty reads that allow a resend (2 s; shorter only in tests). */
-  confirmGap?: number;
 }
+
+// Two empty reads at least this far apart before a message counts as never received (DESIGN).
+const CONFIRM_GAP = 2_000;
 
 export async function recover(input: RecoveryInput): Promise<Recovery> {
   const { watermark, signal } = input;
   // A frame of this turn proves AUI has the message; only whether its reply can be found is open.
   let delivered: true | 'unknown' = input.frames > 0 ? true : 'unknown';
   if (!watermark) return { action: 'fail', delivered };
-  const gap = input.confirmGap ?? 2_000;
   const deadline = Date.now() + input.timeout;
   let firstEmptyAt: number | undefined;
   for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
@@ -102,11 +102,11 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
         if (second) return { action: 'deliver', message: second };
       } else if (delivered !== true) {
         firstEmptyAt ??= Date.now();
-        if (Date.now() - firstEmptyAt >= gap) {
+        if (Date.now() - firstEmptyAt >= CONFIRM_GAP) {
           const provablyAbsent = input.store.sawUserEntries && !input.resent;
           return provablyAbsent ? { action: 'resend' } : { action: 'fail', delivered };
         }
-        pauseUntil = firstEmptyAt + gap;
+        pauseUntil = firstEmptyAt + CONFIRM_GAP;
       }
     }
     const left = deadline - Date.now();

@@ -60,8 +60,6 @@ export interface SessionDeps {
   options: ResolvedSessionOptions;
   /** Close after the first turn ends (messages.stream). */
   oneShot?: boolean;
-  /** Test hook: the gap between the two empty history reads before a resend. */
-  confirmGap?: number;
 }
 
 interface Connection {
@@ -392,7 +390,7 @@ export class Session {
 
   async #recover(turn: Turn, why: string): Promise<void> {
     clearTimeout(turn.idle);
-    const { watermarks, history, options, log, confirmGap } = this.#deps;
+    const { watermarks, history, options, log } = this.#deps;
     const { task_id, text } = turn.params;
     const { signal } = (turn.recovering = new AbortController());
     log('info', `session: turn interrupted (${why}); recovering from history.`);
@@ -405,7 +403,6 @@ export class Session {
       read: () => history(task_id, signal),
       timeout: options.recoveryTimeout,
       signal,
-      ...(confirmGap !== undefined ? { confirmGap } : {}),
     });
     turn.recovering = undefined;
     if (signal.aborted || turn.sink.ended) return;
