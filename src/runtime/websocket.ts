@@ -29,9 +29,9 @@ export interface SocketHandlers {
  * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
  */
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
-  ws.addEventListener('open', () => on.open());
+  ws.addEventListener('open', on.open);
   ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
-  ws.addEventListener('close', (event: { code?: number; reason?: string }) => on.close(event.code ?? 1006, event.reason ?? ''));
+  ws.addEventListener('close', (event: { code: number; reason: string }) => on.close(event.code, event.reason));
   ws.addEventListener('error', () => {});
 }
 
@@ -50,14 +50,8 @@ type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?:
 export function webSocketSource(user?: unknown): WebSocketSource {
   if (user) return { ctor: user as WebSocketConstructor, headers: false };
   const g = globalThis as unknown as Globals;
-  if (typeof g.WebSocket !== 'function') {
-    throw new APIConnectionError('This runtime has no WebSocket. Pass one as the `WebSocket` client option.');
-  }
-  return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || denoAtLeast(2, 5, g.Deno?.version?.deno) };
-}
-
-function denoAtLeast(major: number, minor: number, version: string | undefined): boolean {
-  if (!version) return false;
-  const [a = 0, b = 0] = version.split('.').map(Number);
-  return a > major || (a === major && b >= minor);
+  if (typeof g.WebSocket !== 'function') throw new APIConnectionError('This runtime has no WebSocket: pass one as the `WebSocket` option.');
+  // Not Deno: '' reads as version 0.
+  const [major = 0, minor = 0] = (g.Deno?.version?.deno ?? '').split('.').map(Number);
+  return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || major > 2 || (major === 2 && minor >= 5) };
 }
