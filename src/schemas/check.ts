@@ -11,17 +11,23 @@ type AnySchema = v.GenericSchema<unknown, unknown>;
 
 /** Checks caller input; `where` names the call (`tasks.create`), `root` the argument. */
 export function checkInput<T>(schema: AnySchema, value: unknown, where: string, root?: string): T {
-  check(schema, value, (path, message) => new InvalidRequestError(`${where}: ${path.length ? `${path.join('.')} ` : ''}${message}`, path), root);
+  check(schema, value, InvalidRequestError, `${where}:`, root);
   return value as T;
 }
 
 /** Checks a server reply; returns it as the declared type (unknown fields kept). */
 export function checkResponse<T>(schema: AnySchema, value: unknown, where: string): T {
-  return check(schema, value, (path, message) => new ResponseValidationError(`${where}: the server's reply failed validation at ${path.join('.') || '(root)'}: ${message}`, path)) as T;
+  return check(schema, value, ResponseValidationError, `${where}: the reply failed validation at`) as T;
 }
 
-/** Runs `schema`; its first issue becomes `fail(field path, short message)`, thrown. */
-function check(schema: AnySchema, value: unknown, fail: (path: Array<string | number>, message: string) => Error, root?: string): unknown {
+/** Runs `schema`; its first issue is thrown as `Failure` with the field path and a short message. */
+function check(
+  schema: AnySchema,
+  value: unknown,
+  Failure: new (message: string, path: Array<string | number>) => Error,
+  prefix: string,
+  root?: string,
+): unknown {
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
   const issue = result.issues[0];
@@ -30,5 +36,5 @@ function check(schema: AnySchema, value: unknown, fail: (path: Array<string | nu
   if (root) path.unshift(root);
   // valibot says "Invalid type: Expected string but received undefined"; keep the useful half.
   // Our own rules (`custom`) carry their message.
-  throw fail(path, issue.type === 'custom' ? issue.message : `expected ${issue.expected}, received ${issue.received}`);
+  throw new Failure(`${prefix} ${path.join('.') || '(root)'}: ${issue.type === 'custom' ? issue.message : `expected ${issue.expected}, received ${issue.received}`}`, path);
 }
