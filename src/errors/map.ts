@@ -89,7 +89,6 @@ export function fromErrorEnvelope(value: unknown): AuiError {
   const { type, status, issues, retry_after_ms } = envelope;
   const text = (field: unknown) => (typeof field === 'string' ? field : '');
   const message = text(envelope.message) || 'The request failed.';
-  const delivered = [true, false, 'unknown'].includes(envelope.delivered as Delivered) ? (envelope.delivered as Delivered) : undefined;
   // `delivered` is set below, for every class alike.
   const error =
     type === 'TurnInterruptedError'
@@ -105,6 +104,6 @@ export function fromErrorEnvelope(value: unknown): AuiError {
               retryAfterMs: typeof retry_after_ms === 'number' ? retry_after_ms : undefined,
             } as APIErrorInit)
           : new AuiError(message);
-  if (delivered !== undefined) error.delivered = delivered;
+  if ([true, false, 'unknown'].includes(envelope.delivered as Delivered)) error.delivered = envelope.delivered as Delivered;
   return error;
 }
