@@ -2,7 +2,7 @@
  * errors/errors — the error classes users catch. Small classes, one per thing that can go wrong.
  * Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
  * copies of the package). Messages are redacted at construction; no class ever holds a library
- * error (ky's HTTPError, a WebSocket event) as `cause`, because those carry the request headers.
+ * error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
  * Leaf module: imports only ./redact.
  */
 import { redact, redactValue } from './redact.ts';
@@ -30,9 +30,10 @@ export class AuiError extends Error {
   constructor(message: string) {
     super(redact(message));
     // The kinds of the class and its ancestors (a subclass that keeps its parent's kind repeats it: harmless).
+    // Every class here inherits at least AuiError's kind, so kinds[0] is always set.
     const kinds: string[] = [];
     for (let ctor = new.target as unknown as { kind?: string } | null; ctor?.kind; ctor = Object.getPrototypeOf(ctor)) kinds.push(ctor.kind);
-    Object.defineProperties(this, { [KINDS]: { value: kinds }, name: { value: kinds[0] ?? 'AuiError', writable: true, configurable: true } });
+    Object.defineProperties(this, { [KINDS]: { value: kinds }, name: { value: kinds[0], writable: true, configurable: true } });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -51,7 +52,7 @@ export interface APIErrorInit {
   body: unknown;
   headers?: Record<string, string>;
   requestId?: string | undefined;
-  message?: string;
+  message?: string | undefined;
 }
 
 /** The server answered with an error status. */
@@ -104,7 +105,8 @@ export class UnprocessableEntityError extends APIError {
 
   constructor(init: APIErrorInit & { issues?: Issue[] }) {
     const issues = init.issues ?? issuesOf(init.body);
-    super({ ...init, message: init.message ?? `422 ${issues.length ? issues.map(formatIssue).join('; ') : summarise(init.body)}` });
+    // With no issues to list, APIError's own summary of the body is the message.
+    super({ ...init, message: init.message ?? (issues.length ? `422 ${issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}` : undefined) });
     this.issues = issues;
   }
 }
@@ -136,7 +138,7 @@ export class APITimeoutError extends APIConnectionError {
 /** The caller aborted (signal, `stream.abort()`, `break`). Never reported as unhandled. */
 export class APIUserAbortError extends AuiError {
   static override readonly kind: string = 'APIUserAbortError';
-  constructor(message = 'Request aborted.') {
+  constructor(message = 'The request was aborted.') {
     super(message);
   }
 }
@@ -164,7 +166,7 @@ export class ResponseValidationError extends AuiError {
 /** `session.close()` was called while this turn was still queued; it was never sent. */
 export class SessionClosedError extends AuiError {
   static override readonly kind: string = 'SessionClosedError';
-  constructor(message = 'Session closed before this turn was sent.') {
+  constructor(message = 'session: closed; the turn was not sent.') {
     super(message);
     this.delivered = false;
   }
@@ -178,7 +180,7 @@ export class TurnInterruptedError extends AuiError {
   declare readonly partialText: string;
 
   constructor(init: { task_id: string; delivered: Delivered; partialText?: string; message?: string }) {
-    super(init.message ?? `Turn on task ${init.task_id} interrupted (delivered: ${init.delivered}).`);
+    super(init.message ?? `session: turn interrupted (task ${init.task_id}, delivered: ${init.delivered}).`);
     this.task_id = init.task_id;
     this.delivered = init.delivered;
     this.partialText = init.partialText ?? '';
@@ -197,14 +199,10 @@ export function issuesOf(body: unknown): Issue[] {
   const list = Array.isArray(body.detail) ? body.detail : Array.isArray(body.errors) ? body.errors : [];
   return list.filter(isRecord).map((item) => {
     const loc = Array.isArray(item.loc) ? item.loc.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
-    const issue: Issue = { path: loc, message: typeof item.msg === 'string' ? item.msg : typeof item.message === 'string' ? item.message : 'invalid' };
+    const issue: Issue = { path: loc, message: [item.msg, item.message, 'invalid'].find((part) => typeof part === 'string') as string };
     if (typeof item.type === 'string') issue.type = item.type;
     return issue;
   });
-}
-
-function formatIssue(issue: Issue): string {
-  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
 /** Retry-After (seconds or HTTP date) → ms; undefined when absent or unreadable. */
