@@ -2,9 +2,9 @@
  * schemas/check — runs a schema and turns its first issue into the SDK's typed error with the
  * field path: `InvalidRequestError` for what the caller passed, `ResponseValidationError` for
  * what the server sent. The only place valibot results are read.
- * Imports: valibot, errors (leaf).
+ * Imports: valibot (types only), errors (leaf).
  */
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { InvalidRequestError, ResponseValidationError } from '../errors/errors.ts';
 
 type AnySchema = v.GenericSchema<unknown, unknown>;
@@ -28,8 +28,10 @@ function check(
   prefix: string,
   root?: string,
 ): unknown {
-  const result = v.safeParse(schema, value);
-  if (result.success) return result.output;
+  // Every valibot schema carries the Standard Schema entry point: calling it keeps safeParse out
+  // of the bundle. Our schemas are sync, and its issues are valibot's own (type, expected, received).
+  const result = schema['~standard'].validate(value) as { value: unknown; issues?: [v.BaseIssue<unknown>] };
+  if (!result.issues) return result.value;
   const issue = result.issues[0];
   // Our schemas only nest objects and arrays, so every key on the path is a name or an index.
   const path = (issue.path ?? []).map((item) => item.key as string | number);
