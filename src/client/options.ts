@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
-import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
+import { createLog, LEVELS, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
 import { atLeast, nonEmpty, oneOf, record, text } from '../schemas/params.ts';
 import { typed } from '../schemas/wire.ts';
@@ -93,7 +93,7 @@ export const SessionOptionsSchema = v.optional(
 
 const ClientOptionsSchema = v.optional(
   v.looseObject({
-    region: v.optional(oneOf(['gcp', 'azure', 'aws'])),
+    region: v.optional(oneOf(Object.keys(REGION_URLS))),
     baseUrl: v.optional(url(/^https?:$/, 'http(s)')),
     wsUrl: v.optional(url(/^wss?:$/, 'ws(s)')),
     timeout: ms,
@@ -101,7 +101,7 @@ const ClientOptionsSchema = v.optional(
     taskOriginType: v.optional(nonEmpty),
     fetch: v.optional(typed('function')),
     headers: v.optional(record(true)),
-    logLevel: v.optional(oneOf(['debug', 'info', 'warn', 'error', 'off'])),
+    logLevel: v.optional(oneOf(LEVELS)),
     session: SessionOptionsSchema,
   }),
 );

@@ -15,9 +15,9 @@ export interface Logger {
   error(message: string, ...rest: unknown[]): void;
 }
 
-// Most to least verbose: a line prints when its level is at or after the configured one
-// (`logLevel` is checked against this same list in client/options).
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
+// Most to least verbose: a line prints when its level is at or after the configured one.
+// client/options validates `logLevel` against this list.
+export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
 
 export type Log = (level: Exclude<LogLevel, 'off'>, message: string, ...rest: unknown[]) => void;
 
