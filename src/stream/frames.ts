@@ -26,25 +26,29 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 export function readFrame(data: unknown): Frame {
   let value: unknown;
   try {
-    value = JSON.parse(typeof data === 'string' ? data : data instanceof ArrayBuffer || ArrayBuffer.isView(data) ? decoder.decode(data) : String(data));
+    // Sockets deliver a string or (binaryType 'arraybuffer') bytes; anything else makes decode
+    // throw, which is the same typed error as bad JSON.
+    value = JSON.parse(typeof data === 'string' ? data : decoder.decode(data as ArrayBuffer));
   } catch {
-    throw new ResponseValidationError('session: a frame is not JSON.', []);
+    throw new ResponseValidationError('session: a frame is not JSON.');
   }
   return classify(value);
 }
 
 export function classify(frame: unknown): Frame {
-  if (!isRecord(frame)) return { kind: 'unknown', frame };
-  // Both envelopes: the full one (`channel.event_name`) and the flat one (`event`).
-  if (frame.event === TEXT_EVENT || (frame.channel as { event_name?: unknown } | null | undefined)?.event_name === TEXT_EVENT) {
-    const text = (frame.data as { text?: unknown } | undefined)?.text;
-    if (typeof text !== 'string') {
-      throw new ResponseValidationError('session: a frame failed validation at data.text.', ['data', 'text']);
+  if (isRecord(frame)) {
+    // Both envelopes: the full one (`channel.event_name`) and the flat one (`event`).
+    if (frame.event === TEXT_EVENT || (frame.channel as { event_name?: unknown } | null | undefined)?.event_name === TEXT_EVENT) {
+      const text = (frame.data as { text?: unknown } | undefined)?.text;
+      if (typeof text !== 'string') {
+        throw new ResponseValidationError('session: a frame failed validation at data.text.', ['data', 'text']);
+      }
+      return text;
     }
-    return text;
+    // A final message has an id and text; an error frame has a status_code and no id.
+    if ('id' in frame) {
+      if ('text' in frame) return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session (final message)') };
+    } else if ('status_code' in frame) return { kind: 'error', frame };
   }
-  if ('status_code' in frame && !('id' in frame)) return { kind: 'error', frame };
-  if ('id' in frame && 'text' in frame) return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session (final message)') };
   return { kind: 'unknown', frame };
 }
-
