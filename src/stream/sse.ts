@@ -82,7 +82,7 @@ export function decodeSse(body: ReadableStream<Uint8Array>, sink: StreamSink): (
 
   void (async () => {
     // A body that ends without `end` (a proxy timeout, a dropped connection) is an interrupted turn.
-    let why = 'ended';
+    let why = 'no end event';
     try {
       while (!ended) {
         const { value, done } = await reader.read();
@@ -92,9 +92,9 @@ export function decodeSse(body: ReadableStream<Uint8Array>, sink: StreamSink): (
         lines.forEach(dispatch);
       }
     } catch (error) {
-      why = error instanceof SyntaxError ? 'sent a malformed event' : 'broke off';
+      why = error instanceof SyntaxError ? 'malformed event' : 'read failed';
     }
-    if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `The event stream ${why} before the turn finished.` }));
+    if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `event stream: turn interrupted (${why}).` }));
   })();
   return () => void reader.cancel().catch(() => undefined);
 }
