@@ -94,8 +94,7 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
   }
   if ((provider as { [RAW_KEY]?: true })[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
     throw new AuiError(
-      'Anyone can read an API key in browser code: proxy through your server (createAuiHandler, createProxyClient), ' +
-        'pass a KeyProvider of short-lived keys, or set `dangerouslyAllowBrowser: true` to accept the risk.',
+      'A raw API key in browser code is public: proxy it (createAuiHandler), pass a KeyProvider of short-lived keys, or set `dangerouslyAllowBrowser: true`.',
     );
   }
   return provider;
