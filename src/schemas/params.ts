@@ -94,7 +94,7 @@ export const TraceInfoQuerySchema = v.optional(
 );
 
 export const TextConversationSchema = v.looseObject({
-  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number (+14155550123)'),
+  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number'),
   channel: oneOf(['whatsapp', 'sms']),
   message: v.optional(v.string()),
 });
