@@ -38,14 +38,14 @@ export interface ResolvedSessionOptions {
 
 export function resolveSessionOptions(...layers: Array<SessionOptions | undefined>): ResolvedSessionOptions {
   // Each default is replaced by the last layer that sets it (`undefined` sets nothing).
-  const merge = <T extends object>(defaults: T, part: (layer: SessionOptions) => Partial<T> | undefined): T => {
-    const merged = { ...defaults } as Record<string, unknown>;
-    for (const layer of layers) for (const key in merged) merged[key] = (layer && part(layer)?.[key as keyof T]) ?? merged[key];
-    return merged as T;
+  // `defaults` is a fresh literal on every call, so it is filled in place.
+  const merge = <T extends object>(defaults: T, part: (layer?: SessionOptions) => Partial<T> | undefined): T => {
+    for (const layer of layers) for (const key in defaults) defaults[key] = part(layer)?.[key] ?? defaults[key];
+    return defaults;
   };
   return {
     ...merge({ connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 }, (layer) => layer),
-    reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, (layer) => layer.reconnect),
+    reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, (layer) => layer?.reconnect),
   };
 }
 
