@@ -21,13 +21,14 @@ export interface KeyProvider {
 /** What `apiKey` accepts: a key, a provider, or a function called like `getKey`. */
 export type ApiKeyInput = string | KeyProvider | ((request: KeyRequest) => string | Promise<string>);
 
-// Providers that hold a raw long-lived key: refused in browsers unless the app opts in.
+// Providers that hold a raw long-lived key carry this mark: refused in browsers unless the app opts in.
 const RAW_KEY = Symbol.for('aui-messaging.key.raw');
+type Marked = KeyProvider & { [RAW_KEY]?: true };
 
 /** A fixed key. Fine on a server; refused in a browser unless `dangerouslyAllowBrowser`. */
 export function staticKey(key: string): KeyProvider {
   if (typeof key !== 'string' || key.trim() === '') throw new InvalidRequestError('apiKey must be a non-empty string.', ['apiKey']);
-  return brand({ getKey: () => key });
+  return { [RAW_KEY]: true, getKey: () => key } as Marked;
 }
 
 /**
@@ -35,7 +36,8 @@ export function staticKey(key: string): KeyProvider {
  * process/Deno/Bun environment, or an explicit `env` object such as a Workers binding.
  */
 export function envKey(name = 'AUI_NETWORK_API_KEY', env?: Record<string, unknown>): KeyProvider {
-  return brand({
+  return {
+    [RAW_KEY]: true,
     getKey: () => {
       const value = env ? env[name] : readEnv(name);
       if (typeof value !== 'string' || value === '') {
@@ -43,7 +45,7 @@ export function envKey(name = 'AUI_NETWORK_API_KEY', env?: Record<string, unknow
       }
       return value;
     },
-  });
+  } as Marked;
 }
 
 export interface CachedKeyOptions {
@@ -92,7 +94,7 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
   if (typeof provider?.getKey !== 'function') {
     throw new InvalidRequestError('apiKey must be a string, a KeyProvider or a function.', ['apiKey']);
   }
-  if ((provider as { [RAW_KEY]?: true })[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
+  if ((provider as Marked)[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
     throw new AuiError(
       'A raw API key in browser code is public: proxy it (createAuiHandler), pass a KeyProvider of short-lived keys, or set `dangerouslyAllowBrowser: true`.',
     );
@@ -103,10 +105,6 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
 /** Asks the provider and checks the answer; never includes the key in any error. */
 export async function resolveKey(provider: KeyProvider, request: KeyRequest): Promise<string> {
   const key = await provider.getKey(request);
-  if (typeof key !== 'string' || key === '') throw new InvalidRequestError('The key provider returned no key.', ['apiKey']);
+  if (typeof key !== 'string' || key === '') throw new InvalidRequestError('apiKey: getKey must return a non-empty string.', ['apiKey']);
   return key;
-}
-
-function brand(provider: KeyProvider): KeyProvider {
-  return Object.defineProperty(provider, RAW_KEY, { value: true });
 }
