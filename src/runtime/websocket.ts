@@ -50,7 +50,7 @@ type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?:
 export function webSocketSource(user?: unknown): WebSocketSource {
   if (user) return { ctor: user as WebSocketConstructor, headers: false };
   const g = globalThis as unknown as Globals;
-  if (typeof g.WebSocket !== 'function') throw new APIConnectionError('This runtime has no WebSocket: pass one as the `WebSocket` option.');
+  if (typeof g.WebSocket !== 'function') throw new APIConnectionError('No WebSocket in this runtime: pass the `WebSocket` option.');
   // Not Deno: '' reads as version 0.
   const [major = 0, minor = 0] = (g.Deno?.version?.deno ?? '').split('.').map(Number);
   return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || major > 2 || (major === 2 && minor >= 5) };
