@@ -37,15 +37,15 @@ export interface ResolvedSessionOptions {
 }
 
 export function resolveSessionOptions(...layers: Array<SessionOptions | undefined>): ResolvedSessionOptions {
-  // Each default is replaced by the last layer that sets it (`undefined` sets nothing).
-  // `defaults` is a fresh literal on every call, so it is filled in place.
-  const merge = <T extends object>(defaults: T, part: (layer?: SessionOptions) => Partial<T> | undefined): T => {
-    for (const layer of layers) for (const key in defaults) defaults[key] = part(layer)?.[key] ?? defaults[key];
+  // Each default is replaced by the last part that sets it (`undefined` sets nothing). `defaults`
+  // is a fresh literal on every call, so it is filled in place.
+  const merge = <T extends object>(defaults: T, parts: Array<Partial<T> | undefined>): T => {
+    for (const part of parts) for (const key in defaults) defaults[key] = part?.[key] ?? defaults[key];
     return defaults;
   };
   return {
-    ...merge({ connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 }, (layer) => layer),
-    reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, (layer) => layer?.reconnect),
+    ...merge({ connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 }, layers),
+    reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, layers.map((layer) => layer?.reconnect)),
   };
 }
 
