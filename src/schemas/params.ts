@@ -21,7 +21,7 @@ export const nonEmpty = text();
 
 /** A number ≥ min (an integer when `integer`). */
 export const atLeast = (min: number, integer?: boolean) =>
-  v.custom<number>((n) => typeof n === 'number' && n >= min && (!integer || Number.isInteger(n)), `must be ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
+  v.custom<number>((n) => typeof n === 'number' && n >= min && (!integer || Number.isInteger(n)), `must be ${integer ? 'an integer' : 'a number'} >= ${min}`);
 
 export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `must be one of ${values.join(', ')}`);
 
