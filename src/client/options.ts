@@ -71,7 +71,7 @@ const url = (protocols: RegExp, what: string) =>
     } catch {
       return false; // not a URL (URL.canParse is too new for some browsers we support)
     }
-  }, `must be an ${what} URL`);
+  }, `an ${what} URL`);
 
 const ms = v.optional(atLeast(1));
 export const SessionOptionsSchema = v.optional(

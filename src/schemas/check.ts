@@ -37,6 +37,6 @@ function check(
   const path = (issue.path ?? []).map((item) => item.key as string | number);
   if (root) path.unshift(root);
   // valibot says "Invalid type: Expected string but received undefined"; keep the useful half.
-  // Our own rules (`custom`) carry their message.
-  throw new Failure(`${prefix} ${path.join('.') || '(root)'}: ${issue.type === 'custom' ? issue.message : `expected ${issue.expected}, received ${issue.received}`}`, path);
+  // Our own rules (`custom`) expect "unknown": their message says what they expected instead.
+  throw new Failure(`${prefix} ${path.join('.') || '(root)'}: expected ${issue.type === 'custom' ? issue.message : issue.expected}, received ${issue.received}`, path);
 }

@@ -11,24 +11,25 @@ import { typed } from './wire.ts';
 /*
  * A small vocabulary on purpose: every valibot function used costs bytes in every app, so rules
  * beyond "an object with these fields" are `custom` closures rather than one more valibot function.
+ * A rule's message names what it expected (schemas/check makes it "expected …, received …").
  */
 
 /** A string that passes `test` (default: non-empty). */
-export const text = (test: (value: string) => boolean = Boolean, message = 'must be a non-empty string') =>
+export const text = (test: (value: string) => boolean = Boolean, message = 'a non-empty string') =>
   v.custom<string>((value) => typeof value === 'string' && test(value), message);
 
 export const nonEmpty = text();
 
 /** A number ≥ min (an integer when `integer`). */
 export const atLeast = (min: number, integer?: boolean) =>
-  v.custom<number>((n) => typeof n === 'number' && n >= min && (!integer || Number.isInteger(n)), `must be ${integer ? 'an integer' : 'a number'} >= ${min}`);
+  v.custom<number>((n) => typeof n === 'number' && n >= min && (!integer || Number.isInteger(n)), `${integer ? 'an integer' : 'a number'} >= ${min}`);
 
-export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `must be one of ${values.join(', ')}`);
+export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `one of ${values.join(' | ')}`);
 
 
 /** A plain object; with `strings`, one whose values are all strings (headers). */
 export const record = (strings?: boolean) =>
-  v.custom<Record<string, unknown>>((value) => isRecord(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `must be an object${strings ? ' of strings' : ''}`);
+  v.custom<Record<string, unknown>>((value) => isRecord(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `an object${strings ? ' of strings' : ''}`);
 
 const id = nonEmpty;
 const flag = v.optional(typed<boolean>('boolean'));
@@ -39,7 +40,7 @@ export const IdSchema = id;
 
 export const RequestOptionsSchema = v.optional(
   v.looseObject({
-    signal: v.optional(v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'must be an AbortSignal')),
+    signal: v.optional(v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'an AbortSignal')),
     timeout: v.optional(atLeast(1)),
     maxRetries: v.optional(atLeast(0, true)),
     headers: v.optional(record(true)),
@@ -94,7 +95,7 @@ export const TraceInfoQuerySchema = v.optional(
 );
 
 export const TextConversationSchema = v.looseObject({
-  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'must be an E.164 number'),
+  phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'an E.164 number'),
   channel: oneOf(['whatsapp', 'sms']),
   message: v.optional(v.string()),
 });

@@ -117,7 +117,7 @@ export interface RenderedWidget {
 const strings = v.array(v.string());
 /** A value of one `typeof` type. A custom rule rather than v.number() and friends: every valibot
  * function used costs bytes in every app (schemas/params has the rest of this vocabulary). */
-export const typed = <T>(type: 'number' | 'boolean' | 'function') => v.custom<T>((value) => typeof value === type, `must be a ${type}`);
+export const typed = <T>(type: 'number' | 'boolean' | 'function') => v.custom<T>((value) => typeof value === type, `a ${type}`);
 
 const count = typed<number>('number');
 
