@@ -52,7 +52,7 @@ type Queued = StreamEvent | undefined;
 const DONE: IteratorResult<StreamEvent, undefined> = Object.freeze({ value: undefined, done: true });
 
 export class MessageStream implements AsyncIterable<StreamEvent> {
-  #listeners: Partial<Record<keyof MessageStreamEvents, Array<{ fn: Listener; once: boolean }>>> = {};
+  #listeners: { [K in keyof MessageStreamEvents]?: Array<{ fn: Listener; once: boolean }> | undefined } = {};
   #snapshot = '';
   #frames = 0;
   #cumulative = false; // decided by the second frame
@@ -60,7 +60,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #error: unknown;
   #message: Message | undefined;
   #observed = false;
-  #onAbort: ((reason: APIUserAbortError) => void) | void = undefined;
+  #onAbort: ReturnType<StreamExecutor> | undefined;
   // Declared before #result: its executor runs during field initialisation and sets them.
   #resolve!: (message: Message) => void;
   #reject!: (error: unknown) => void;
@@ -105,15 +105,13 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   }
 
   off<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
-    const kept = this.#listeners[event]?.filter((l) => l.fn !== listener);
-    if (kept) this.#listeners[event] = kept;
+    this.#listeners[event] = this.#listeners[event]?.filter((l) => l.fn !== listener);
     return this;
   }
 
   #add(event: keyof MessageStreamEvents, fn: Listener, once: boolean): this {
     if (event === 'error') this.#observed = true;
-    const list = this.#listeners[event] ?? (this.#listeners[event] = []);
-    list.push({ fn, once });
+    (this.#listeners[event] ??= []).push({ fn, once });
     return this;
   }
 
@@ -194,9 +192,15 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     // Both modes agree on the first frame (appended to ''); the second one decides.
     const snapshot = this.#snapshot;
     if (++this.#frames === 2) this.#cumulative = text.length > snapshot.length && text.startsWith(snapshot);
-    if (!this.#cumulative) this.#append(text);
-    else if (text.startsWith(snapshot)) this.#append(text.slice(snapshot.length));
-    else this.#correct(text); // a cumulative frame that rewrote earlier text
+    if (this.#cumulative) this.#extend(text);
+    else this.#append(text);
+  }
+
+  /** Text that should continue the snapshot: the new part as a delta, or a correction if it rewrote earlier text. */
+  #extend(text: string): void {
+    const snapshot = this.#snapshot;
+    if (text.startsWith(snapshot)) this.#append(text.slice(snapshot.length));
+    else this.#correct(text);
   }
 
   #delta(delta: string): void {
@@ -223,10 +227,8 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #final(message: Message, recovered?: boolean): void {
     if (this.#ended) return;
     const text = message.text;
-    if (text !== this.#snapshot) {
-      if (recovered && text.startsWith(this.#snapshot)) this.#append(text.slice(this.#snapshot.length));
-      else this.#correct(text);
-    }
+    if (recovered) this.#extend(text); // (an equal text appends '', which emits nothing)
+    else if (text !== this.#snapshot) this.#correct(text);
     // A listener that threw failed the turn, and nothing follows its `end`.
     if (this.#ended) return;
     if (this.#queue) this.#push({ type: 'message', message });
