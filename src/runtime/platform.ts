@@ -12,7 +12,7 @@ type Globals = {
   navigator?: { userAgent?: string };
   document?: unknown;
   importScripts?: unknown;
-  EdgeRuntime?: unknown;
+  EdgeRuntime?: string;
 };
 const g = globalThis as unknown as Globals;
 
@@ -21,8 +21,8 @@ function serverRuntime(): string | undefined {
   if (g.Deno) return `deno/${g.Deno.version?.deno}`;
   if (g.Bun) return `bun/${g.Bun.version}`;
   if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
-  if (g.EdgeRuntime) return 'edge-runtime';
   if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd';
+  return g.EdgeRuntime; // Vercel Edge's own name for itself: 'edge-runtime'
 }
 
 /**
