@@ -7,15 +7,17 @@
 const REDACTED = '[redacted]';
 
 // Header-ish `name: value` / `"name": "value"` / `name=value` pairs whose values are secrets
-// (the names of isSecretName).
+// (the names SECRET_NAME matches).
 const SECRET_PAIRS = /((?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic)\s+)?[^\s"'&,;}]+/gi;
+// Header and field names whose values are secrets (no g flag: test() keeps no state).
+const SECRET_NAME = /^(?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)$/i;
 // Keys as AUI issues them (`API_KEY_…`), wherever they appear on their own.
 const BARE_KEYS = /\bAPI_KEY_[\w-]+/g;
 
 /** Removes every secret the SDK knows how to spot, plus `extra` exact values (a key in hand). */
 export function redact(text: string, extra?: readonly string[]): string {
   let out = text.replace(SECRET_PAIRS, `$1${REDACTED}`).replace(BARE_KEYS, REDACTED);
-  if (extra) for (const secret of extra) if (secret.length >= 4) out = out.replaceAll(secret, REDACTED);
+  for (const secret of extra ?? []) if (secret.length >= 4) out = out.replaceAll(secret, REDACTED);
   return out;
 }
 
@@ -26,15 +28,11 @@ export function redactValue<T>(value: T, extra?: readonly string[]): T {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [name, item] of Object.entries(value)) {
-      out[name] = isSecretName(name) ? REDACTED : redactValue(item, extra);
+      out[name] = SECRET_NAME.test(name) ? REDACTED : redactValue(item, extra);
     }
     return out as T;
   }
   return value;
-}
-
-export function isSecretName(name: string): boolean {
-  return /^(?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)$/i.test(name);
 }
 
 /** Response headers as a plain object, secrets removed — what errors and `withResponse()` expose. */
