@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
 import { createLog, LEVELS, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
-import { atLeast, nonEmpty, oneOf, record, text } from '../schemas/params.ts';
+import { atLeast, headers, nonEmpty, oneOf, text } from '../schemas/params.ts';
 import { typed } from '../schemas/wire.ts';
 import type { SessionOptions } from '../session/options.ts';
 
@@ -100,7 +100,7 @@ const ClientOptionsSchema = v.optional(
     maxRetries: v.optional(atLeast(0, true)),
     taskOriginType: v.optional(nonEmpty),
     fetch: v.optional(typed('function')),
-    headers: v.optional(record(true)),
+    headers,
     logLevel: v.optional(oneOf(LEVELS)),
     session: SessionOptionsSchema,
   }),

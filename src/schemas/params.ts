@@ -14,11 +14,11 @@ import { typed } from './wire.ts';
  * A rule's message names what it expected (schemas/check makes it "expected …, received …").
  */
 
-/** A string that passes `test` (default: non-empty). */
-export const text = (test: (value: string) => boolean = Boolean, message = 'a non-empty string') =>
+/** A string that passes `test`. */
+export const text = (test: (value: string) => boolean, message: string) =>
   v.custom<string>((value) => typeof value === 'string' && test(value), message);
 
-export const nonEmpty = text();
+export const nonEmpty = text(Boolean, 'a non-empty string');
 
 /** A number ≥ min (an integer when `integer`). */
 export const atLeast = (min: number, integer?: boolean) =>
@@ -26,14 +26,15 @@ export const atLeast = (min: number, integer?: boolean) =>
 
 export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `one of ${values.join(' | ')}`);
 
+const object = v.custom<Record<string, unknown>>(isRecord, 'an object');
 
-/** A plain object; with `strings`, one whose values are all strings (headers). */
-export const record = (strings?: boolean) =>
-  v.custom<Record<string, unknown>>((value) => isRecord(value) && (!strings || Object.values(value).every((item) => typeof item === 'string')), `an object${strings ? ' of strings' : ''}`);
+/** Extra HTTP headers: an object of strings. */
+export const headers = v.optional(
+  v.custom<Record<string, string>>((value) => isRecord(value) && Object.values(value).every((item) => typeof item === 'string'), 'an object of strings'),
+);
 
 const id = nonEmpty;
 const flag = v.optional(typed<boolean>('boolean'));
-const object = record();
 
 /** Task ids, message ids: opaque non-empty strings (encoded when they go into a path). */
 export const IdSchema = id;
@@ -43,7 +44,7 @@ export const RequestOptionsSchema = v.optional(
     signal: v.optional(v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'an AbortSignal')),
     timeout: v.optional(atLeast(1)),
     maxRetries: v.optional(atLeast(0, true)),
-    headers: v.optional(record(true)),
+    headers,
   }),
 );
 
