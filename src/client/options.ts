@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
 import { createLog, LEVELS, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import { checkInput } from '../schemas/check.ts';
-import { atLeast, headers, nonEmpty, oneOf, text } from '../schemas/params.ts';
+import { atLeast, headers, integerFrom, nonEmpty, oneOf, text } from '../schemas/params.ts';
 import { typed } from '../schemas/wire.ts';
 import type { SessionOptions } from '../session/options.ts';
 
@@ -82,7 +82,7 @@ export const SessionOptionsSchema = v.optional(
     recoveryTimeout: ms,
     reconnect: v.optional(
       v.looseObject({
-        maxRetries: v.optional(atLeast(0, true)),
+        maxRetries: v.optional(integerFrom(0)),
         minDelay: v.optional(atLeast(0)),
         maxDelay: v.optional(atLeast(0)),
         minUptime: v.optional(atLeast(0)),
@@ -97,7 +97,7 @@ const ClientOptionsSchema = v.optional(
     baseUrl: v.optional(url(/^https?:$/, 'http(s)')),
     wsUrl: v.optional(url(/^wss?:$/, 'ws(s)')),
     timeout: ms,
-    maxRetries: v.optional(atLeast(0, true)),
+    maxRetries: v.optional(integerFrom(0)),
     taskOriginType: v.optional(nonEmpty),
     fetch: v.optional(typed('function')),
     headers,

@@ -20,9 +20,11 @@ export const text = (test: (value: string) => boolean, message: string) =>
 
 export const nonEmpty = text(Boolean, 'a non-empty string');
 
-/** A number ≥ min (an integer when `integer`). */
-export const atLeast = (min: number, integer?: boolean) =>
-  v.custom<number>((n) => typeof n === 'number' && n >= min && (!integer || Number.isInteger(n)), `${integer ? 'an integer' : 'a number'} >= ${min}`);
+/** A number ≥ min. */
+export const atLeast = (min: number) => v.custom<number>((n) => typeof n === 'number' && n >= min, `a number >= ${min}`);
+
+/** An integer ≥ min (counts: retries, pages). */
+export const integerFrom = (min: number) => v.custom<number>((n) => Number.isInteger(n) && (n as number) >= min, `an integer >= ${min}`);
 
 export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `one of ${values.join(' | ')}`);
 
@@ -43,7 +45,7 @@ export const RequestOptionsSchema = v.optional(
   v.looseObject({
     signal: v.optional(v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'an AbortSignal')),
     timeout: v.optional(atLeast(1)),
-    maxRetries: v.optional(atLeast(0, true)),
+    maxRetries: v.optional(integerFrom(0)),
     headers,
   }),
 );
@@ -63,8 +65,8 @@ export const CreateTaskSchema = v.looseObject({
 
 export const ListTasksSchema = v.looseObject({
   user_id: id,
-  page: v.optional(atLeast(1, true)),
-  size: v.optional(atLeast(1, true)),
+  page: v.optional(integerFrom(1)),
+  size: v.optional(integerFrom(1)),
 });
 
 export const ContextSchema = v.nullish(
