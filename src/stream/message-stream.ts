@@ -158,7 +158,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent, undefined> {
-    if (this.#queue) throw new AuiError('A MessageStream can be iterated only once.');
+    if (this.#queue) throw new AuiError('The stream can be iterated only once.');
     this.#observed = true;
     this.#queue = [];
     // A reader that starts late still sees the whole turn: the text so far as one snapshot, then
