@@ -22,10 +22,10 @@ export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'o
 export type Log = (level: Exclude<LogLevel, 'off'>, message: string, ...rest: unknown[]) => void;
 
 export function createLog(logger: Logger | undefined, level: LogLevel = 'warn'): Log {
-  const sink = logger ?? (globalThis.console as Logger | undefined);
+  const sink = logger ?? console; // every runtime we support has one
   const threshold = LEVELS.indexOf(level);
   return (lineLevel, message, ...rest) => {
-    if (!sink || LEVELS.indexOf(lineLevel) < threshold) return;
+    if (LEVELS.indexOf(lineLevel) < threshold) return;
     sink[lineLevel](`[aui-messaging] ${redact(message)}`, ...rest.map((item) => redactValue(item instanceof Error ? { name: item.name, message: item.message } : item)));
   };
 }
