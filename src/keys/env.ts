@@ -1,20 +1,20 @@
 /**
  * keys/env — the one guarded environment accessor. Every read of process/Deno/Bun env in the
  * SDK goes through `readEnv`, so the web build never names a bare `process` and a Deno run
- * without --allow-env gets `undefined` instead of a thrown PermissionDenied.
+ * without --allow-env gets `undefined` instead of a thrown PermissionDenied. Bun is read
+ * through `process.env` (its `Bun.env` is an alias of it).
  * Leaf module: imports nothing.
  */
 type EnvGlobals = {
   process?: { env?: Record<string, string | undefined> };
   Deno?: { env?: { get(name: string): string | undefined } };
-  Bun?: { env?: Record<string, string | undefined> };
 };
 
 export function readEnv(name: string): string | undefined {
   const g = globalThis as unknown as EnvGlobals;
   try {
     // An empty variable counts as unset.
-    return (g.Deno?.env?.get(name) ?? g.Bun?.env?.[name] ?? g.process?.env?.[name]) || undefined;
+    return (g.Deno?.env?.get(name) ?? g.process?.env?.[name]) || undefined;
   } catch {
     return undefined;
   }
