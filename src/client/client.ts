@@ -38,7 +38,7 @@ import {
 } from '../schemas/wire.ts';
 import { type AuiClientOptions, resolveOptions, type ResolvedOptions, SessionOptionsSchema } from './options.ts';
 import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
-import { resolveSessionOptions, type SessionOptions } from '../session/options.ts';
+import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from '../session/options.ts';
 import { WatermarkStore } from '../session/recovery.ts';
 import { Session, type SessionDeps, type StreamOptions, type StreamParams } from '../session/session.ts';
 import { MessageStream } from '../stream/message-stream.ts';
@@ -116,7 +116,7 @@ export class AuiClient {
   readonly #call: Transport;
   // Where each task's history stood before its last turn: what recovery compares against.
   readonly #watermarks = new WatermarkStore();
-  #sessionShared: Omit<SessionDeps, 'oneShot'> | undefined;
+  #sessionShared: [SessionDeps, ResolvedSessionOptions] | undefined;
 
   constructor(options: AuiClientOptions = {}) {
     this.config = resolveOptions(options);
@@ -172,17 +172,20 @@ export class AuiClient {
   #session(oneShot: boolean, options?: SessionOptions): Session {
     // What every session of this client shares, built once: a thousand idle sessions should not
     // carry a thousand copies of the same closures.
-    const shared = (this.#sessionShared ??= {
-      wsUrl: this.config.wsUrl,
-      keys: this.config.keys,
-      log: this.config.log,
-      webSocket: () => this.webSocket(),
-      history: (task_id: string, signal?: AbortSignal) => this.tasks.messages(task_id, signal ? { signal } : {}),
-      watermarks: this.#watermarks,
-      options: resolveSessionOptions(this.config.session),
-    });
-    return new Session({ ...shared, options: options ? resolveSessionOptions(this.config.session, options) : shared.options, oneShot });
+    const shared = (this.#sessionShared ??= [
+      {
+        wsUrl: this.config.wsUrl,
+        keys: this.config.keys,
+        log: this.config.log,
+        webSocket: () => this.webSocket(),
+        history: (task_id: string, signal?: AbortSignal) => this.tasks.messages(task_id, signal ? { signal } : {}),
+        watermarks: this.#watermarks,
+      },
+      resolveSessionOptions(this.config.session),
+    ]);
+    return new Session(shared[0], options ? resolveSessionOptions(this.config.session, options) : shared[1], oneShot);
   }
+
 
   /** Parameters, entities and static context the agent holds (`POST /agent-context`). */
   agentContext(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<AgentContext> {

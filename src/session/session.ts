@@ -57,9 +57,6 @@ export interface SessionDeps {
   webSocket: () => WebSocketSource | Promise<WebSocketSource>;
   history: (task_id: string, signal?: AbortSignal) => Promise<Message[]>;
   watermarks: WatermarkStore;
-  options: ResolvedSessionOptions;
-  /** Close after the first turn ends (messages.stream). */
-  oneShot?: boolean;
 }
 
 interface Connection {
@@ -101,7 +98,11 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 const deliveredOf = (turn: Turn): Delivered => (turn.connection ? (turn.sink.frames > 0 ? true : 'unknown') : false);
 
 export class Session {
+  // Shared by every session of a client (held, not copied: a thousand idle sessions carry one).
   #deps: SessionDeps;
+  #options: ResolvedSessionOptions;
+  /** Close after the first turn ends (messages.stream). */
+  #oneShot: boolean;
   #state: SessionState = 'connecting';
   #listeners: Array<(change: StateChange) => void> | undefined;
   #connection: Connection | undefined;
@@ -118,9 +119,11 @@ export class Session {
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
 
-  constructor(deps: SessionDeps) {
+  constructor(deps: SessionDeps, options: ResolvedSessionOptions, oneShot = false) {
     this.#deps = deps;
-    if (!deps.oneShot) void this.#connect();
+    this.#options = options;
+    this.#oneShot = oneShot;
+    if (!oneShot) void this.#connect();
   }
 
   get state(): SessionState {
@@ -147,7 +150,7 @@ export class Session {
       const refused =
         this.#closing || this.#state === 'closed'
           ? new SessionClosedError()
-          : this.#queuedBytes + bytes > this.#deps.options.maxQueueBytes
+          : this.#queuedBytes + bytes > this.#options.maxQueueBytes
             ? new APIConnectionError('session: the queue is full (maxQueueBytes); the turn was not sent.')
             : undefined;
       if (refused) {
@@ -218,7 +221,7 @@ export class Session {
       return this.#failAll(() => new APIConnectionError('session: the WebSocket could not be created (check wsUrl).'));
     }
     const connection: Connection = (this.#connection = { ws, openedAt: 0, frames: 0 });
-    connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#deps.options.connectTimeout);
+    connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#options.connectTimeout);
     (source.listen ?? listen)(ws, {
       open: () => {
         if (connection.closed) return;
@@ -277,7 +280,7 @@ export class Session {
   }
 
   #uptimeReached(connection: Connection | undefined): boolean {
-    return !!connection?.openedAt && Date.now() - connection.openedAt >= this.#deps.options.reconnect.minUptime;
+    return !!connection?.openedAt && Date.now() - connection.openedAt >= this.#options.reconnect.minUptime;
   }
 
   /** The socket is gone (or must go): reconnect, and recover the turn that was on it. */
@@ -320,11 +323,11 @@ export class Session {
 
   #scheduleReconnect(why: string, previous?: Connection): void {
     if (this.#reconnectTimer || this.#connection || this.#connecting || this.#state === 'closed') return;
-    if ((this.#deps.oneShot || this.#closing) && !this.#queue.length) {
+    if ((this.#oneShot || this.#closing) && !this.#queue.length) {
       if (!this.#current) this.#shutdown(why);
       return; // a turn still recovering over REST needs no socket
     }
-    const policy = this.#deps.options.reconnect;
+    const policy = this.#options.reconnect;
     if (this.#uptimeReached(previous)) this.#attempt = 0;
     if (this.#attempt >= policy.maxRetries) {
       return this.#failAll(() => new APIConnectionError(`session: could not reconnect after ${policy.maxRetries} attempts (${why}).`));
@@ -343,7 +346,7 @@ export class Session {
     if (this.#current || this.#state === 'closed') return;
     const turn = this.#queue[0];
     if (!turn) {
-      if (this.#closing || this.#deps.oneShot) this.#shutdown('done');
+      if (this.#closing || this.#oneShot) this.#shutdown('done');
       return;
     }
     const connection = this.#connection;
@@ -352,7 +355,8 @@ export class Session {
       return;
     }
     const { task_id } = turn.params;
-    const { watermarks, options, log } = this.#deps;
+    const { watermarks, log } = this.#deps;
+    const options = this.#options;
     const reading = watermarks.reading.get(task_id);
     if (reading) return void reading.then(() => this.#pump());
     this.#queue.shift();
@@ -390,7 +394,8 @@ export class Session {
 
   async #recover(turn: Turn, why: string): Promise<void> {
     clearTimeout(turn.idle);
-    const { watermarks, history, options, log } = this.#deps;
+    const { watermarks, history, log } = this.#deps;
+    const options = this.#options;
     const { task_id, text } = turn.params;
     const { signal } = (turn.recovering = new AbortController());
     log('info', `session: turn interrupted (${why}); recovering from history.`);
