@@ -27,7 +27,7 @@ type Marked = KeyProvider & { [RAW_KEY]?: true };
 
 /** A fixed key. Fine on a server; refused in a browser unless `dangerouslyAllowBrowser`. */
 export function staticKey(key: string): KeyProvider {
-  if (typeof key !== 'string' || key.trim() === '') throw new InvalidRequestError('apiKey must be a non-empty string.', ['apiKey']);
+  if (typeof key !== 'string' || key.trim() === '') throw new InvalidRequestError('apiKey: expected a non-empty string', ['apiKey']);
   return { [RAW_KEY]: true, getKey: () => key } as Marked;
 }
 
@@ -92,7 +92,7 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
           ? { getKey: input }
           : input;
   if (typeof provider?.getKey !== 'function') {
-    throw new InvalidRequestError('apiKey must be a string, a KeyProvider or a function.', ['apiKey']);
+    throw new InvalidRequestError('apiKey: expected a string, a KeyProvider or a function', ['apiKey']);
   }
   if ((provider as Marked)[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
     throw new AuiError(
@@ -105,6 +105,6 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
 /** Asks the provider and checks the answer; never includes the key in any error. */
 export async function resolveKey(provider: KeyProvider, request: KeyRequest): Promise<string> {
   const key = await provider.getKey(request);
-  if (typeof key !== 'string' || key === '') throw new InvalidRequestError('apiKey: getKey must return a non-empty string.', ['apiKey']);
+  if (typeof key !== 'string' || key === '') throw new InvalidRequestError('apiKey: expected getKey to return a non-empty string', ['apiKey']);
   return key;
 }
