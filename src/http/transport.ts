@@ -68,8 +68,11 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
   const { signal, maxRetries = config.maxRetries, timeout = config.timeout } = options;
   const headers: Record<string, string> = { ...config.headers, ...options.headers };
   const body = spec.body === undefined ? null : JSON.stringify(spec.body);
-  if (body !== null) headers['content-type'] = 'application/json';
-  if (spec.method === 'POST') headers['idempotency-key'] ??= globalThis.crypto.randomUUID();
+  if (body !== null) {
+    // Every POST has a body: one Idempotency-Key per logical call, the same on every attempt.
+    headers['content-type'] = 'application/json';
+    headers['idempotency-key'] ??= globalThis.crypto.randomUUID();
+  }
   const url = urlOf(config.baseUrl, spec.path, spec.query);
   // undefined: no 401 yet; true: refresh the key on the next attempt; false: refreshed once already.
   let refresh: boolean | undefined;
@@ -78,7 +81,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
     if (signal?.aborted) throw new APIUserAbortError();
     // Asked on every attempt and kept for this attempt only, so a rotated key takes effect at once
     // and an error body that echoes it can be redacted.
-    const key = await resolveKey(config.keys, { forceRefresh: refresh === true, ...(signal ? { signal } : {}) });
+    const key = await resolveKey(config.keys, { forceRefresh: refresh === true, signal });
     if (refresh) refresh = false;
     config.log('debug', `${spec.method} ${spec.path} (attempt ${attempt})`);
 

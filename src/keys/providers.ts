@@ -11,7 +11,7 @@ import { readEnv } from './env.ts';
 export interface KeyRequest {
   /** True after the server rejected the last key (a 401 or a socket auth failure). */
   forceRefresh: boolean;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface KeyProvider {

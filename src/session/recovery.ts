@@ -20,6 +20,9 @@ export interface Watermark {
   count: number;
 }
 
+// Tasks whose watermark a client remembers; the oldest is forgotten first (its next turn reads history again).
+const WATERMARKS_KEPT = 1000;
+
 /** Per-client memory of watermarks (bounded) and of what the server is seen to store. */
 export class WatermarkStore {
   #entries = new Map<string, Watermark>();
@@ -27,7 +30,6 @@ export class WatermarkStore {
   sawUserEntries = false;
   /** Watermark reads in flight, shared by every session of the client (one read per task). */
   readonly reading = new Map<string, Promise<void>>();
-  constructor(readonly limit = 1000) {}
 
   get(task_id: string): Watermark | undefined {
     return this.#entries.get(task_id);
@@ -36,7 +38,7 @@ export class WatermarkStore {
   set(task_id: string, watermark: Watermark): void {
     this.#entries.delete(task_id);
     this.#entries.set(task_id, watermark);
-    if (this.#entries.size > this.limit) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (this.#entries.size > WATERMARKS_KEPT) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
   /** Records a history read: the watermark for a task's first turn. */

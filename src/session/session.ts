@@ -151,7 +151,7 @@ export class Session {
         this.#closing || this.#state === 'closed'
           ? new SessionClosedError()
           : this.#queuedBytes + bytes > this.#options.maxQueueBytes
-            ? new APIConnectionError('session: the queue is full (maxQueueBytes); the turn was not sent.')
+            ? new APIConnectionError('session: queue full (maxQueueBytes); the turn was not sent.')
             : undefined;
       if (refused) {
         refused.delivered = false;
@@ -204,7 +204,7 @@ export class Session {
       [source, key] = await Promise.all([this.#deps.webSocket(), resolveKey(this.#deps.keys, { forceRefresh: this.#forceRefresh })]);
     } catch (error) {
       this.#connecting = false;
-      return this.#failAll(() => (error instanceof AuiError ? error : new APIConnectionError('session: could not prepare the connection.')));
+      return this.#failAll(() => (error instanceof AuiError ? error : new APIConnectionError('session: could not connect.')));
     }
     this.#forceRefresh = this.#connecting = false;
     if ((this.#state as SessionState) === 'closed') return;
@@ -218,7 +218,7 @@ export class Session {
       ws.binaryType = 'arraybuffer';
     } catch {
       // The constructor's own error names the URL, and the URL carries the key: say less.
-      return this.#failAll(() => new APIConnectionError('session: the WebSocket could not be created (check wsUrl).'));
+      return this.#failAll(() => new APIConnectionError('session: could not create a WebSocket (check wsUrl).'));
     }
     const connection: Connection = (this.#connection = { ws, openedAt: 0, frames: 0 });
     connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#options.connectTimeout);
@@ -228,7 +228,6 @@ export class Session {
         clearTimeout(connection.timer);
         connection.openedAt = Date.now();
         this.#handshakeFailures = 0;
-        this.#deps.log('debug', 'session: connected.');
         this.#setState('open');
         this.#pump();
       },
