@@ -91,7 +91,8 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
     const timer = setTimeout(() => ((timedOut = true), controller.abort()), Math.min(timeout, 2 ** 31 - 1));
     const abort = () => controller.abort();
     signal?.addEventListener('abort', abort);
-    let reply: { response: Response; text: string } | undefined;
+    let response: Response | undefined;
+    let text = '';
     let error: AuiError;
     let retryable = true;
     let notDelivered = false; // provably never reached AUI: safe to send again
@@ -100,8 +101,9 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       // Called as a plain function: a browser's fetch called as a method of another object
       // throws "Illegal invocation".
       const fetch = config.fetch ?? globalThis.fetch;
-      const response = await fetch(url, { method: spec.method, headers: { ...headers, 'x-network-api-key': key }, body, signal: controller.signal });
-      reply = { response, text: await response.text() };
+      const reply = await fetch(url, { method: spec.method, headers: { ...headers, 'x-network-api-key': key }, body, signal: controller.signal });
+      text = await reply.text();
+      response = reply; // only once the whole body is in: a reply cut off mid-body is a connection error
     } catch (cause) {
       if (signal?.aborted) throw new APIUserAbortError();
       retryable = !timedOut || !spec.unsafe;
@@ -112,16 +114,15 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       signal?.removeEventListener('abort', abort);
     }
 
-    const status = reply?.response.status;
-    if (reply) {
-      const { response, text } = reply;
+    const status = response?.status;
+    if (response) {
       if (response.ok) return parse<T>(response, text, spec);
       if (status === 401 && refresh === undefined) {
         refresh = true; // one refresh, at once, outside maxRetries
         continue;
       }
       error = errorFromReply(response, text, key);
-      retryable = isRetryableStatus(response.status);
+      retryable = isRetryableStatus(status!);
       // The server asked us to come back later: it did not take the request.
       notDelivered = (status === 429 || status === 503) && response.headers.has('retry-after');
     } else {
@@ -132,7 +133,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       if (spec.unsafe) error.delivered = notDelivered || (status! < 500 && status !== 408) ? false : 'unknown';
       throw error;
     }
-    const wait = retryAfterMs(reply?.response) ?? backoffMs(retries);
+    const wait = retryAfterMs(response) ?? backoffMs(retries);
     config.log('info', `${spec.where}: retry ${++retries} in ${Math.round(wait)} ms after ${error.message}`);
     await sleep(wait, signal).catch(() => {
       throw new APIUserAbortError();

@@ -311,10 +311,8 @@ export class Session {
       try {
         await this.#deps.history(task_id);
       } catch (error) {
-        if (error instanceof AuthenticationError) {
-          const { status, body, headers } = error;
-          return this.#failAll(() => new AuthenticationError({ status, body, headers }));
-        }
+        // A fresh copy per turn (an error carries its turn's `delivered`).
+        if (error instanceof AuthenticationError) return this.#failAll(() => new AuthenticationError(error));
       }
     }
     this.#scheduleReconnect(why);
