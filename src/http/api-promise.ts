@@ -16,15 +16,11 @@ export class APIPromise<T> extends Promise<T> {
   #data?: Promise<T>;
 
   constructor(result: Promise<WithResponse<T>>) {
-    // The base promise is never used: every then/catch/finally goes to `#result`, so an error is
-    // reported once, by whichever of the two the caller awaited.
+    // The base promise is never used: every then/catch/finally goes to `#result` (and returns a
+    // plain Promise, not another APIPromise), so an error is reported once, by whichever of the
+    // two the caller awaited.
     super((resolve) => resolve(undefined as T));
     this.#result = result;
-  }
-
-  // `.then()` on an APIPromise returns a plain Promise, not another APIPromise.
-  static override get [Symbol.species]() {
-    return Promise;
   }
 
   /** The parsed data together with the `Response` it came from. */
