@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { isRecord } from '../errors/errors.ts';
-import { typed } from './wire.ts';
+import { str, typed } from './wire.ts';
 
 /*
  * A small vocabulary on purpose: every valibot function used costs bytes in every app, so rules
@@ -55,9 +55,9 @@ export const CreateTaskSchema = v.looseObject({
   task_origin_type: v.optional(id),
   agent: v.optional(
     v.looseObject({
-      agent_id: v.optional(v.string()),
-      version_id: v.optional(v.string()),
-      version_tag: v.optional(v.string()),
+      agent_id: v.optional(str),
+      version_id: v.optional(str),
+      version_tag: v.optional(str),
       bundle_mode: flag,
     }),
   ),
@@ -71,14 +71,14 @@ export const ListTasksSchema = v.looseObject({
 
 export const ContextSchema = v.nullish(
   v.looseObject({
-    url: v.nullish(v.string()),
+    url: v.nullish(str),
     lead_details: v.nullish(object),
   }),
 );
 
 export const SendMessageSchema = v.looseObject({
   task_id: id,
-  text: v.optional(v.string()),
+  text: v.optional(str),
   context: v.optional(ContextSchema),
   agent_variables: v.optional(object),
   include_business_trace: flag,
@@ -100,7 +100,7 @@ export const TraceInfoQuerySchema = v.optional(
 export const TextConversationSchema = v.looseObject({
   phoneNumber: text((value) => /^\+[1-9]\d{1,14}$/.test(value), 'an E.164 number'),
   channel: oneOf(['whatsapp', 'sms']),
-  message: v.optional(v.string()),
+  message: v.optional(str),
 });
 
 export const RenderWidgetSchema = v.looseObject({

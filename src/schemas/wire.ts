@@ -114,18 +114,21 @@ export interface RenderedWidget {
 
 /* ------------------------------------------------------------------------------ schemas */
 
-const strings = v.array(v.string());
 /** A value of one `typeof` type. A custom rule rather than v.number() and friends: every valibot
  * function used costs bytes in every app (schemas/params has the rest of this vocabulary). */
-export const typed = <T>(type: 'number' | 'boolean' | 'function') => v.custom<T>((value) => typeof value === type, `a ${type}`);
+export const typed = <T>(type: 'string' | 'number' | 'boolean' | 'function') => v.custom<T>((value) => typeof value === type, type);
+
+/** A string (valibot's own `string()` would be one more function in every bundle). */
+export const str = typed<string>('string');
+const strings = v.array(str);
 
 const count = typed<number>('number');
 
 export const TaskSchema = v.looseObject({
-  id: v.string(),
-  user_id: v.string(),
-  title: v.optional(v.string()),
-  welcome_message: v.nullish(v.string()),
+  id: str,
+  user_id: str,
+  title: v.optional(str),
+  welcome_message: v.nullish(str),
   followup_suggestions: v.nullish(strings),
 });
 
@@ -136,15 +139,15 @@ export const TaskPageSchema = v.looseObject({
   size: count,
 });
 
-const ParameterSchema = v.looseObject({ title: v.optional(v.string()) });
+const ParameterSchema = v.looseObject({ title: v.optional(str) });
 const OptionSchema = v.looseObject({ widget_parameters: v.optional(v.array(ParameterSchema)) });
 
 export const MessageSchema = v.looseObject({
-  id: v.string(),
-  text: v.string(),
-  created_at: v.optional(v.string()),
-  sender: v.optional(v.looseObject({ type: v.string() })),
-  cards: v.nullish(v.array(v.looseObject({ name: v.optional(v.string()), parameters: v.nullish(v.array(ParameterSchema)) }))),
+  id: str,
+  text: str,
+  created_at: v.optional(str),
+  sender: v.optional(v.looseObject({ type: str })),
+  cards: v.nullish(v.array(v.looseObject({ name: v.optional(str), parameters: v.nullish(v.array(ParameterSchema)) }))),
   options: v.nullish(v.array(OptionSchema)),
   variants_options: v.nullish(v.array(OptionSchema)),
   followup_suggestions: v.nullish(strings),
@@ -157,7 +160,7 @@ export const AnyObjectSchema = v.looseObject({});
 
 export const FollowupSuggestionsSchema = v.looseObject({
   suggestions: v.optional(strings),
-  metadata_id: v.optional(v.string()),
+  metadata_id: v.optional(str),
 });
 
-export const RenderedWidgetSchema = v.looseObject({ rendered_jsx: v.string() });
+export const RenderedWidgetSchema = v.looseObject({ rendered_jsx: str });
