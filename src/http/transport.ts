@@ -126,7 +126,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       // The server asked us to come back later: it did not take the request.
       notDelivered = (status === 429 || status === 503) && response.headers.has('retry-after');
     } else {
-      error = timedOut ? new APITimeoutError(`${spec.where}: no reply within ${timeout} ms.`) : new APIConnectionError(`${spec.where}: connection error: ${reason}.`);
+      error = timedOut ? new APITimeoutError(`${spec.where}: timed out after ${timeout} ms.`) : new APIConnectionError(`${spec.where}: connection error: ${reason}.`);
     }
     if (!retryable || retries >= maxRetries || (spec.unsafe && !notDelivered)) {
       // A 4xx means AUI looked at the request and refused it; a timeout or 5xx may have come after it acted.

@@ -26,13 +26,14 @@ export interface SocketHandlers {
 /**
  * Attaches the session's handlers through the standard EventTarget API. (The Node build's `ws`
  * fallback brings its own, faster `listen`: see ./websocket.node.)
- * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
+ * `error` is always followed by `close`, and its payload may name the key-bearing URL: no
+ * listener (an EventTarget socket, unlike `ws`, needs none; checked in Deno, which has the
+ * strictest unhandled-event rules of the runtimes here).
  */
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
   ws.addEventListener('open', on.open);
   ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
   ws.addEventListener('close', (event: { code: number; reason: string }) => on.close(event.code, event.reason));
-  ws.addEventListener('error', () => {});
 }
 
 export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;

@@ -2,11 +2,11 @@
  * schemas/params — what callers may pass, checked before any network call so bad input costs
  * nothing and names the field. Unknown keys in a body pass through to the server (the API grows
  * faster than SDKs); wrong types and missing required fields do not.
- * Imports: valibot, errors (isRecord), ./wire (typed).
+ * Imports: valibot, errors (isRecord), ./wire (str, typed, AnyObjectSchema).
  */
 import * as v from 'valibot';
 import { isRecord } from '../errors/errors.ts';
-import { str, typed } from './wire.ts';
+import { AnyObjectSchema, str, typed } from './wire.ts';
 
 /*
  * A small vocabulary on purpose: every valibot function used costs bytes in every app, so rules
@@ -28,7 +28,7 @@ export const integerFrom = (min: number) => v.custom<number>((n) => Number.isInt
 
 export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `one of ${values.join(' | ')}`);
 
-const object = v.custom<Record<string, unknown>>(isRecord, 'an object');
+const object = AnyObjectSchema;
 
 /** Extra HTTP headers: an object of strings. */
 export const headers = v.optional(

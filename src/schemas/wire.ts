@@ -3,9 +3,10 @@
  * reply the SDK relies on (ids, text, the types of what it reads). Everything else passes through
  * untouched (`looseObject`): the API grows, and a field we never read must not break a user.
  * The TypeScript types are written out here (richer than the checks, and free of valibot types).
- * Leaf module: imports valibot only.
+ * Imports: valibot, errors (isRecord).
  */
 import * as v from 'valibot';
+import { isRecord } from '../errors/errors.ts';
 
 /* ------------------------------------------------------------------------------- types */
 
@@ -156,7 +157,7 @@ export const MessageSchema = v.looseObject({
 export const MessagesSchema = v.array(MessageSchema);
 
 // Replies the SDK hands over without reading: only their outer type is checked.
-export const AnyObjectSchema = v.looseObject({});
+export const AnyObjectSchema = v.custom<Record<string, unknown>>(isRecord, 'an object');
 
 export const FollowupSuggestionsSchema = v.looseObject({
   suggestions: v.optional(strings),

@@ -167,7 +167,7 @@ export class Session {
     const queued = turn;
     if (queued && timeout !== undefined) {
       queued.deadline = setTimeout(() => {
-        const error = new APITimeoutError(`session: the turn timed out after ${timeout} ms.`);
+        const error = new APITimeoutError(`session: timed out after ${timeout} ms.`);
         error.delivered = queued.connection ? 'unknown' : false;
         this.#drop(queued, error);
       }, timeout);

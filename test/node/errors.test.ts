@@ -199,7 +199,7 @@ test('a GET that times out is retried, then APITimeoutError', async () => {
   mock.failRest({ match: 'GET /tasks/*', delayMs: 300, times: 2 });
   const error = await failure(aui.tasks.get(task.id, { timeout: 60, maxRetries: 1 }));
   assert.ok(error instanceof APITimeoutError);
-  assert.match(error.message, /no reply within 60 ms/);
+  assert.match(error.message, /timed out after 60 ms/);
   assert.equal(since(start).length, 2);
   mock.reset();
 });
