@@ -274,7 +274,7 @@ export class Session {
     // 1008 with no frame since open: refresh the key once, then give up.
     if (!this.#authRetried) return this.#retryAuth(connection, reason || 'close 1008');
     this.#hangUp(connection);
-    const detail = reason || 'WebSocket closed with 1008 (Policy Violation) before any frame';
+    const detail = reason || 'close 1008 before any frame';
     this.#failAll(() => new AuthenticationError({ status: 401, body: { detail } }));
   }
 

@@ -47,7 +47,7 @@ export function classify(frame: unknown): Frame {
     }
     // A final message has an id and text; an error frame has a status_code and no id.
     if ('id' in frame) {
-      if ('text' in frame) return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session (final message)') };
+      if ('text' in frame) return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session') };
     } else if ('status_code' in frame) return { kind: 'error', frame };
   }
   return { kind: 'unknown', frame };

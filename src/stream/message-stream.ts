@@ -133,7 +133,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   /** Stops the turn: its socket is closed and the stream ends with `APIUserAbortError`. */
   abort(): void {
-    this.#stop(new APIUserAbortError('The stream was aborted.'));
+    this.#stop(new APIUserAbortError());
   }
 
   /** The turn as SSE bytes (see SSE_HEADERS): `new Response(stream.toReadableStream(), { headers: SSE_HEADERS })`. */
@@ -268,7 +268,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
       } catch (error) {
         // A throwing listener ends the turn with its error instead of unwinding into a socket
         // handler; the listeners after it do not hear an event of an ended turn.
-        if (event !== 'error' && event !== 'end') return this.#stop(error, new APIUserAbortError('A stream listener threw.'));
+        if (event !== 'error' && event !== 'end') return this.#stop(error, new APIUserAbortError()); // the listener's error is the turn's; the producer just stops
         queueMicrotask(() => { throw error; });
       }
     }
