@@ -206,9 +206,9 @@ export function issuesOf(body: unknown): Issue[] {
 }
 
 /** Retry-After (seconds or HTTP date) → ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(value: string | null | undefined): number | undefined {
   if (!value) return undefined;
-  const ms = Number.isFinite(+value) ? +value * 1000 : Date.parse(value) - now;
+  const ms = Number.isFinite(+value) ? +value * 1000 : Date.parse(value) - Date.now();
   return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));
 }
 

@@ -49,7 +49,7 @@ type Listener = (...args: any[]) => void;
 // What a `for await` reader gets next: an event, or `undefined` once the turn ended (failing
 // with #error, if it is set).
 type Queued = StreamEvent | undefined;
-const DONE: IteratorResult<StreamEvent, undefined> = Object.freeze({ value: undefined, done: true });
+const DONE: IteratorResult<StreamEvent, undefined> = { value: undefined, done: true };
 
 export class MessageStream implements AsyncIterable<StreamEvent> {
   #listeners: { [K in keyof MessageStreamEvents]?: Array<{ fn: Listener; once: boolean }> | undefined } = {};
