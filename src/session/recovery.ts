@@ -14,10 +14,8 @@ import type { Message } from '../schemas/wire.ts';
 
 /** Where a task's history stood before a turn was sent. */
 export interface Watermark {
-  /** Id of the last history entry, if there was one. */
+  /** Id of the last history entry; none when the history was empty (every entry has an id). */
   lastId?: string | undefined;
-  /** Entries in history at that time (used when there is no id yet). */
-  count: number;
 }
 
 // Tasks whose watermark a client remembers; the oldest is forgotten first (its next turn reads history again).
@@ -44,7 +42,7 @@ export class WatermarkStore {
   /** Records a history read: the watermark for a task's first turn. */
   fromHistory(task_id: string, history: Message[]): void {
     this.noteHistory(history);
-    this.set(task_id, { lastId: history.at(-1)?.id, count: history.length });
+    this.set(task_id, { lastId: history.at(-1)?.id });
   }
 
   noteHistory(history: Message[]): void {
@@ -53,8 +51,7 @@ export class WatermarkStore {
 
   /** A final message moves the watermark past this turn. */
   advance(task_id: string, message: Message): void {
-    const before = this.get(task_id);
-    this.set(task_id, { lastId: message.id, count: (before?.count ?? 0) + 2 });
+    this.set(task_id, { lastId: message.id });
   }
 }
 
@@ -118,7 +115,7 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
 }
 
 function entriesAfter(history: Message[], watermark: Watermark): Message[] | undefined {
-  if (watermark.lastId === undefined) return history.slice(watermark.count);
+  if (watermark.lastId === undefined) return history;
   const index = history.findIndex((entry) => entry.id === watermark.lastId);
   return index === -1 ? undefined : history.slice(index + 1);
 }
