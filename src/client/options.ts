@@ -57,7 +57,7 @@ export interface ResolvedOptions {
   maxRetries: number;
   taskOriginType: string;
   headers: Record<string, string>;
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   WebSocket?: unknown;
   keys: KeyProvider;
   log: Log;
@@ -109,7 +109,7 @@ const ClientOptionsSchema = v.optional(
 export function resolveOptions(options: AuiClientOptions = {}): ResolvedOptions {
   checkInput(ClientOptionsSchema, options, 'new AuiClient', 'options');
   const baseUrl = (options.baseUrl ?? REGION_URLS[options.region ?? 'gcp']).replace(/\/+$/, '');
-  const resolved: ResolvedOptions = {
+  return {
     baseUrl,
     wsUrl: options.wsUrl ?? `${baseUrl.replace(/^http/, 'ws')}/api/v1/external/session`,
     timeout: options.timeout ?? 60_000,
@@ -120,7 +120,6 @@ export function resolveOptions(options: AuiClientOptions = {}): ResolvedOptions 
     log: createLog(options.logger, options.logLevel),
     session: { ...options.session },
     WebSocket: options.WebSocket,
+    fetch: options.fetch,
   };
-  if (options.fetch) resolved.fetch = options.fetch;
-  return resolved;
 }

@@ -33,7 +33,7 @@ export interface TransportConfig {
   timeout: number;
   maxRetries: number;
   headers: Record<string, string>;
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   keys: KeyProvider;
   log: Log;
 }
@@ -77,13 +77,13 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
   // undefined: no 401 yet; true: refresh the key on the next attempt; false: refreshed once already.
   let refresh: boolean | undefined;
 
-  for (let attempt = 1, retries = 0; ; attempt++) {
+  for (let retries = 0; ; ) {
     if (signal?.aborted) throw new APIUserAbortError();
     // Asked on every attempt and kept for this attempt only, so a rotated key takes effect at once
     // and an error body that echoes it can be redacted.
     const key = await resolveKey(config.keys, { forceRefresh: refresh === true, signal });
     if (refresh) refresh = false;
-    config.log('debug', `${spec.method} ${spec.path} (attempt ${attempt})`);
+    config.log('debug', `${spec.method} ${spec.path}`);
 
     // One attempt: the request and the whole reply body under one timeout.
     const controller = new AbortController();
