@@ -78,6 +78,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
   let refresh: boolean | undefined;
 
   for (let retries = 0; ; ) {
+    // Before every attempt: a signal that is already aborted fires no 'abort' event for the link below.
     if (signal?.aborted) throw new APIUserAbortError();
     // Asked on every attempt and kept for this attempt only, so a rotated key takes effect at once
     // and an error body that echoes it can be redacted.

@@ -96,7 +96,7 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
   }
   if ((provider as Marked)[RAW_KEY] && !dangerouslyAllowBrowser && isBrowser()) {
     throw new AuiError(
-      'A raw API key in browser code is public: proxy it (createAuiHandler), pass a KeyProvider of short-lived keys, or set `dangerouslyAllowBrowser: true`.',
+      'A raw API key in browser code is public: proxy calls (createAuiHandler), use a KeyProvider of short-lived keys, or set `dangerouslyAllowBrowser: true`.',
     );
   }
   return provider;

@@ -348,7 +348,8 @@ export class Session {
     }
     const connection = this.#connection;
     if (!connection?.openedAt) {
-      if (!connection && !this.#connecting && !this.#reconnectTimer) void this.#connect();
+      // #connect ignores the call while a socket is connecting or open; a scheduled reconnect keeps its delay.
+      if (!this.#reconnectTimer) void this.#connect();
       return;
     }
     const { task_id } = turn.params;
