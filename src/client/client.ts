@@ -129,8 +129,8 @@ export class AuiClient {
         })),
       list: (params, options) => this.#rest('tasks.list', options, TaskPageSchema, (check) => ({ path: 'tasks', query: { ...check(ListTasksSchema, params) } })),
       iterate: (params, options) => {
+        // Bad params throw here; bad options reject the first page (tasks.list checks them), still before any request.
         checkInput(ListTasksSchema, params, 'tasks.iterate', 'params');
-        checkInput(RequestOptionsSchema, options, 'tasks.iterate', 'options');
         return this.#iterate(params, options);
       },
       get: (task_id, options) => this.#rest('tasks.get', options, TaskSchema, (check) => ({ path: `tasks/${check(IdSchema, task_id, 'task_id')}` })),

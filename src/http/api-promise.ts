@@ -40,10 +40,8 @@ export class APIPromise<T> extends Promise<T> {
     return this.#parsed().then(onfulfilled, onrejected);
   }
 
-  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
-    return this.#parsed().catch(onrejected);
-  }
-
+  // `catch` is Promise's own: it calls `this.then(undefined, onrejected)`, the override above.
+  // `finally` is not: Promise's would build its result through this class's constructor.
   override finally(onfinally?: (() => void) | null): Promise<T> {
     return this.#parsed().finally(onfinally);
   }

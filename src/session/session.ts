@@ -447,7 +447,7 @@ export class Session {
    */
   #end(turn: Turn, outcome: Message | unknown, how: Ending = {}): void {
     this.#finish(turn);
-    if (how.close) this.#lost(how.close, how.why ?? 'turn ended');
+    if (how.close) this.#lost(how.close, how.why!); // every caller that closes says why
     if (outcome instanceof Error) {
       (outcome as AuiError).delivered ??= deliveredOf(turn);
       turn.sink.fail(outcome);

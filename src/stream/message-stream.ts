@@ -118,7 +118,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   /** The final message; rejects with the turn's error. */
   finalMessage(): Promise<Message> {
     this.#observed = true;
-    return this.#result.then((m) => m);
+    return this.#result.then(); // a promise of its own: a caller who ignores it gets the unhandled rejection
   }
 
   /** The final message's text. */
