@@ -99,20 +99,21 @@ export interface RenderWidgetParams {
 }
 
 export class AuiClient {
-  readonly tasks: {
+  // `declare`: set in the constructor; no class-field definitions emitted for them.
+  declare readonly tasks: {
     create(params: CreateTaskParams, options?: RequestOptions): APIPromise<Task>;
     list(params: ListTasksParams, options?: RequestOptions): APIPromise<TaskPage>;
     iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncIterable<Task>;
     get(task_id: string, options?: RequestOptions): APIPromise<Task>;
     messages(task_id: string, options?: RequestOptions): APIPromise<Message[]>;
   };
-  readonly messages: {
+  declare readonly messages: {
     send(params: SendMessageParams, options?: RequestOptions): APIPromise<Message>;
     /** Streams the agent's answer over its own short-lived WebSocket (open → one turn → close). */
     stream(params: StreamMessageParams, options?: StreamOptions): MessageStream;
   };
   /** @internal the normalised options, shared with the streaming engine. */
-  protected readonly config: ResolvedOptions;
+  protected declare readonly config: ResolvedOptions;
   readonly #call: Transport;
   // Where each task's history stood before its last turn: what recovery compares against.
   readonly #watermarks = new WatermarkStore();

@@ -13,7 +13,6 @@ export interface WithResponse<T> {
 
 export class APIPromise<T> extends Promise<T> {
   #result: Promise<WithResponse<T>>;
-  #data?: Promise<T>;
 
   constructor(result: Promise<WithResponse<T>>) {
     // The base promise is never used: every then/catch/finally goes to `#result` (and returns a
@@ -29,8 +28,7 @@ export class APIPromise<T> extends Promise<T> {
   }
 
   #parsed(): Promise<T> {
-    this.#data ??= this.#result.then((r) => r.data);
-    return this.#data;
+    return this.#result.then((r) => r.data);
   }
 
   override then<A = T, B = never>(
