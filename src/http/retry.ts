@@ -14,11 +14,11 @@ const MAX_RETRY_AFTER = 60_000;
 /** 408, 409, 429 and every 5xx: the statuses a later attempt can fix. */
 export const isRetryableStatus = (status: number): boolean => status === 408 || status === 409 || status === 429 || status >= 500;
 
-/** The server's Retry-After in ms (seconds or an HTTP date), capped at 60 s; undefined without one. */
-export function retryAfterMs(response: Response | undefined): number | undefined {
-  const ms = parseRetryAfter(response?.headers.get('retry-after'));
-  return ms === undefined ? ms : Math.min(ms, MAX_RETRY_AFTER);
+/**
+ * How long to wait before retry number `retry` + 1: the server's Retry-After (seconds or an HTTP
+ * date) capped at 60 s when it sent one, else full jitter from 500 ms doubling to 8 s.
+ */
+export function retryDelay(response: Response | undefined, retry: number): number {
+  const asked = parseRetryAfter(response?.headers.get('retry-after'));
+  return asked === undefined ? jitter(retry, FIRST_DELAY, MAX_DELAY) : Math.min(asked, MAX_RETRY_AFTER);
 }
-
-/** Full jitter, from 500 ms doubling to 8 s. */
-export const backoffMs = (retry: number): number => jitter(retry, FIRST_DELAY, MAX_DELAY);

@@ -15,7 +15,7 @@ import type { Log } from '../runtime/logger.ts';
 import { isBrowser, userAgent } from '../runtime/platform.ts';
 import { APIPromise, type WithResponse } from './api-promise.ts';
 import { sleep } from '../runtime/timers.ts';
-import { backoffMs, isRetryableStatus, retryAfterMs } from './retry.ts';
+import { isRetryableStatus, retryDelay } from './retry.ts';
 
 /** Per-call options, the last argument of every REST method. */
 export interface RequestOptions {
@@ -134,7 +134,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       if (spec.unsafe) error.delivered = notDelivered || (status! < 500 && status !== 408) ? false : 'unknown';
       throw error;
     }
-    const wait = retryAfterMs(response) ?? backoffMs(retries);
+    const wait = retryDelay(response, retries);
     config.log('info', `${spec.where}: retry ${++retries} in ${Math.round(wait)} ms after ${error.message}`);
     await sleep(wait, signal).catch(() => {
       throw new APIUserAbortError();

@@ -1,9 +1,8 @@
 /**
  * session/options — the whole reconnect/timeout policy of the streaming engine, on one screen:
- * defaults, how client and per-session values merge, and the backoff.
- * Leaf within session/: imports only runtime/timers.
+ * defaults and how client and per-session values merge (the backoff is runtime/timers' jitter).
+ * Leaf module: imports nothing.
  */
-import { jitter } from '../runtime/timers.ts';
 
 export interface ReconnectOptions {
   /** Reconnect attempts in a row before giving up. Default 10. */
@@ -48,6 +47,3 @@ export function resolveSessionOptions(...layers: Array<SessionOptions | undefine
     reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, layers.map((layer) => layer?.reconnect)),
   };
 }
-
-/** Exponential backoff with full jitter: uniform in [0, min(maxDelay, minDelay·2^attempt)]. */
-export const backoff = (attempt: number, policy: Required<ReconnectOptions>): number => jitter(attempt, policy.minDelay, policy.maxDelay);

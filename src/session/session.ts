@@ -24,7 +24,8 @@ import { listen, type WebSocketLike, type WebSocketSource } from '../runtime/web
 import type { Message } from '../schemas/wire.ts';
 import { type Frame, readFrame } from '../stream/frames.ts';
 import { MessageStream, type StreamSink } from '../stream/message-stream.ts';
-import { backoff, type ResolvedSessionOptions } from './options.ts';
+import { jitter } from '../runtime/timers.ts';
+import type { ResolvedSessionOptions } from './options.ts';
 import { recover, type Watermark, type WatermarkStore } from './recovery.ts';
 
 export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -329,7 +330,7 @@ export class Session {
     if (this.#attempt >= policy.maxRetries) {
       return this.#failAll(() => new APIConnectionError(`session: could not reconnect after ${policy.maxRetries} attempts (${why}).`));
     }
-    const retryIn = backoff(this.#attempt++, policy);
+    const retryIn = jitter(this.#attempt++, policy.minDelay, policy.maxDelay);
     this.#setState('reconnecting', { retryIn, reason: why });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
