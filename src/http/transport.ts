@@ -135,7 +135,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       throw error;
     }
     const wait = retryDelay(response, retries);
-    config.log('info', `${spec.where}: retry ${++retries} in ${Math.round(wait)} ms after ${error.message}`);
+    config.log('info', `${spec.where}: retry ${++retries} in ${wait} ms after ${error.message}`);
     await sleep(wait, signal).catch(() => {
       throw new APIUserAbortError();
     });

@@ -149,7 +149,7 @@ export class Session {
       const payload = JSON.stringify(params.context == null ? { task_id: params.task_id, text: params.text } : params);
       const bytes = encoder.encode(payload).length;
       const refused =
-        this.#closing || this.#state === 'closed'
+        this.#closing // also true once closed
           ? new SessionClosedError()
           : this.#queuedBytes + bytes > this.#options.maxQueueBytes
             ? new APIConnectionError('session: queue full (maxQueueBytes); the turn was not sent.')
