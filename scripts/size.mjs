@@ -104,5 +104,5 @@ export async function measureAll() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await measureAll();
   if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));
-  else for (const r of results) console.log(`${r.name}: ${kb(r.min)} min, ${kb(r.gzip)} min+gzip${r.budget ? ` (budget ${kb(r.budget)})` : ''}`);
+  else for (const r of results) console.log(`${r.name}: ${kb(r.min)} min, ${kb(r.gzip)} min+gzip${r.budget ? ` (${r.gzip} B; budget ${r.budget} B)` : ''}`);
 }
