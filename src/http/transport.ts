@@ -78,20 +78,16 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
   let refresh: boolean | undefined;
 
   for (let retries = 0; ; ) {
-    // Before every attempt: a signal that is already aborted fires no 'abort' event for the link below.
+    // A signal that is already aborted fires no 'abort' event for the link below.
     if (signal?.aborted) throw new APIUserAbortError();
-    // Asked on every attempt and kept for this attempt only, so a rotated key takes effect at once
-    // and an error body that echoes it can be redacted.
-    const key = await resolveKey(config.keys, { forceRefresh: refresh === true, signal });
-    if (refresh) refresh = false;
-    config.log('debug', `${spec.method} ${spec.path}`);
 
-    // One attempt: the request and the whole reply body under one timeout.
+    // One attempt — the key, the request and the whole reply body — under one timeout.
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => ((timedOut = true), controller.abort()), Math.min(timeout, 2 ** 31 - 1));
     const abort = () => controller.abort();
     signal?.addEventListener('abort', abort);
+    let key = '';
     let response: Response | undefined;
     let text = '';
     let error: AuiError;
@@ -99,6 +95,12 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
     let notDelivered = false; // provably never reached AUI: safe to send again
     let reason = '';
     try {
+      // Asked on every attempt and kept for this attempt only, so a rotated key takes effect at
+      // once and an error body that echoes it can be redacted. The provider sees this attempt's
+      // signal: the caller's abort and the timeout both reach a key that is still loading.
+      key = await resolveKey(config.keys, { forceRefresh: refresh === true, signal: controller.signal });
+      if (refresh) refresh = false;
+      config.log('debug', `${spec.method} ${spec.path}`);
       // Called as a plain function: a browser's fetch called as a method of another object
       // throws "Illegal invocation".
       const fetch = config.fetch ?? globalThis.fetch;
@@ -107,6 +109,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       response = reply; // only once the whole body is in: a reply cut off mid-body is a connection error
     } catch (cause) {
       if (signal?.aborted) throw new APIUserAbortError();
+      if (cause instanceof AuiError) throw cause; // the key provider's verdict (no key, say): final
       retryable = !timedOut || !spec.unsafe;
       reason = describe(cause);
       notDelivered = !timedOut && REFUSED_OR_UNRESOLVED.test(reason);
@@ -153,7 +156,7 @@ function errorFromReply(response: Response, text: string, key: string): AuiError
   return errorFromStatus({ status: response.status, body: redactValue(body, [key]), headers, requestId: headers['x-request-id'] });
 }
 
-async function parse<T>(response: Response, text: string, spec: CallSpec): Promise<WithResponse<T>> {
+function parse<T>(response: Response, text: string, spec: CallSpec): WithResponse<T> {
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -26,14 +26,15 @@ export interface SocketHandlers {
 /**
  * Attaches the session's handlers through the standard EventTarget API. (The Node build's `ws`
  * fallback brings its own, faster `listen`: see ./websocket.node.)
- * `error` is always followed by `close`, and its payload may name the key-bearing URL: no
- * listener (an EventTarget socket, unlike `ws`, needs none; checked in Deno, which has the
- * strictest unhandled-event rules of the runtimes here).
+ * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
+ * The empty listener is for a user-supplied `ws` constructor: `ws` is an EventEmitter, and an
+ * `error` with no listener (a refused handshake, a close while connecting) is thrown.
  */
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
   ws.addEventListener('open', on.open);
   ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
   ws.addEventListener('close', (event: { code: number; reason: string }) => on.close(event.code, event.reason));
+  ws.addEventListener('error', () => {});
 }
 
 export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;
@@ -51,7 +52,7 @@ type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?:
 export function webSocketSource(user?: unknown): WebSocketSource {
   if (user) return { ctor: user as WebSocketConstructor, headers: false };
   const g = globalThis as unknown as Globals;
-  if (typeof g.WebSocket !== 'function') throw new APIConnectionError('No WebSocket in this runtime: pass the `WebSocket` option.');
+  if (typeof g.WebSocket !== 'function') throw new APIConnectionError('No WebSocket here: pass the `WebSocket` option.');
   // Not Deno: '' reads as version 0.
   const [major = 0, minor = 0] = (g.Deno?.version?.deno ?? '').split('.').map(Number);
   return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || major > 2 || (major === 2 && minor >= 5) };

@@ -189,7 +189,7 @@ export class Session {
     this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
     for (const turn of this.#queue.splice(0)) this.#end(turn, new SessionClosedError());
     this.#queuedBytes = 0;
-    if (!this.#current) this.#shutdown('closed by the client');
+    if (!this.#current) this.#shutdown('close()');
     return this.#closed;
   }
 
@@ -386,7 +386,7 @@ export class Session {
     if (watermarks.get(task_id) || watermarks.reading.has(task_id)) return;
     const read = history(task_id)
       .then((entries) => void watermarks.fromHistory(task_id, entries))
-      .catch(() => log('debug', 'session: the watermark read failed.'))
+      .catch(() => log('debug', 'session: watermark read failed.'))
       .finally(() => watermarks.reading.delete(task_id));
     watermarks.reading.set(task_id, read);
   }

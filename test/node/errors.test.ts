@@ -318,6 +318,29 @@ test('an abort before the call sends nothing; an abort during a backoff wait end
   mock.reset();
 });
 
+test('an abort while the key is still loading ends the call there: APIUserAbortError, nothing sent', async () => {
+  const start = mock.requests.length;
+  // A provider that ignores the signal, and one that honours it (rejecting with its own AbortError).
+  const deaf = clientFor(mock, { apiKey: () => new Promise<string>((resolve) => setTimeout(() => resolve(TEST_KEY), 200)) });
+  const heeding = clientFor(mock, {
+    apiKey: ({ signal }) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => resolve(TEST_KEY), 5_000);
+        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new DOMException('aborted', 'AbortError'))));
+      }),
+  });
+  for (const client of [deaf, heeding]) {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const error = await failure(client.messages.send({ task_id: task.id, text: 'never sent' }, { signal: controller.signal }));
+    assert.ok(error instanceof APIUserAbortError, String(error));
+    assert.ok(Date.now() - started < 1_000, 'the heeding provider stops at once');
+  }
+  await new Promise((resolve) => setTimeout(resolve, 250)); // the deaf provider's key arrives now
+  assert.equal(since(start).length, 0, 'no request reached the server');
+});
+
 test('an abort during the request ends it as APIUserAbortError', async () => {
   const fresh = await aui.tasks.create({ user_id: 'r' });
   mock.failRest({ match: 'GET /tasks/*', delayMs: 2000 });

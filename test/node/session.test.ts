@@ -205,6 +205,22 @@ test('official-SDK failure: a refused handshake (HTTP 403 before accept) is retr
   }
 });
 
+test('a user-supplied ws constructor survives refused handshakes (ws throws error events nobody listens to)', async () => {
+  mock.setOptions({ handshake: 'reject-403' });
+  const custom = clientFor(mock, { WebSocket, session: fast });
+  const own = await custom.tasks.create({ user_id: 'sessions' }); // its own task: the shared one's history stays this file's
+  const session = custom.session({ reconnect: { minDelay: 20, maxDelay: 60, maxRetries: 20 } });
+  try {
+    const turn = session.stream({ task_id: own.id, text: 'own ws' });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // several refused handshakes
+    mock.setOptions({ handshake: 'accept' });
+    assert.equal(await turn.finalText(), 'Answer to own ws.');
+  } finally {
+    mock.setOptions({ handshake: 'accept' });
+    await session.close();
+  }
+});
+
 test('handshakes that never open and a REST probe answering 401 → AuthenticationError, session closed', async () => {
   mock.setOptions({ handshake: 'reject-403' });
   const locked = clientFor(mock, { session: fast, apiKey: 'API_KEY_revoked' });
