@@ -226,11 +226,11 @@ export class AuiClient {
 
   /**
    * One REST call: `build` checks the input (through `check`, which names the call and the
-   * argument) and returns the path under the API, the query and the body; a body makes it a
-   * POST. Bad input becomes a rejected APIPromise, so `await` and `.catch` see it like any other
+   * argument) and returns the path under the API, the query and the body (a body makes it a
+   * POST: see http/transport). Bad input becomes a rejected APIPromise, so `await` and `.catch` see it like any other
    * error, and no request is sent.
    */
-  #rest<T>(where: string, options: RequestOptions | undefined, schema: CallSpec['schema'], build: (check: Check) => Omit<CallSpec, 'method' | 'schema' | 'where'>): APIPromise<T> {
+  #rest<T>(where: string, options: RequestOptions | undefined, schema: CallSpec['schema'], build: (check: Check) => Omit<CallSpec, 'schema' | 'where'>): APIPromise<T> {
     try {
       const check: Check = (inputSchema, value, root = 'params') => {
         checkInput(inputSchema, value, where, root);
@@ -238,7 +238,7 @@ export class AuiClient {
       };
       check(RequestOptionsSchema, options, 'options');
       const spec = build(check);
-      return this.#call<T>({ ...spec, path: `api/v1/external/${spec.path}`, method: spec.body === undefined ? 'GET' : 'POST', schema, where }, options);
+      return this.#call<T>({ ...spec, path: `api/v1/external/${spec.path}`, schema, where }, options);
     } catch (error) {
       return new APIPromise<T>(Promise.reject(error));
     }

@@ -39,7 +39,6 @@ export interface TransportConfig {
 }
 
 export interface CallSpec {
-  method: 'GET' | 'POST';
   /** Path under the REST base, already encoded, e.g. `api/v1/external/tasks`. */
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
@@ -67,9 +66,11 @@ export function createTransport(config: TransportConfig): Transport {
 async function call<T>(config: TransportConfig, spec: CallSpec, options: RequestOptions): Promise<WithResponse<T>> {
   const { signal, maxRetries = config.maxRetries, timeout = config.timeout } = options;
   const headers: Record<string, string> = { ...config.headers, ...options.headers };
+  // A body makes it a POST (every POST of this API has one), else a GET.
   const body = spec.body === undefined ? null : JSON.stringify(spec.body);
+  const method = body === null ? 'GET' : 'POST';
   if (body !== null) {
-    // Every POST has a body: one Idempotency-Key per logical call, the same on every attempt.
+    // One Idempotency-Key per logical POST, the same on every attempt.
     headers['content-type'] = 'application/json';
     headers['idempotency-key'] ??= globalThis.crypto.randomUUID();
   }
@@ -100,11 +101,11 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       // signal: the caller's abort and the timeout both reach a key that is still loading.
       key = await resolveKey(config.keys, { forceRefresh: refresh === true, signal: controller.signal });
       if (refresh) refresh = false;
-      config.log('debug', `${spec.method} ${spec.path}`);
+      config.log('debug', `${method} ${spec.path}`);
       // Called as a plain function: a browser's fetch called as a method of another object
       // throws "Illegal invocation".
       const fetch = config.fetch ?? globalThis.fetch;
-      const reply = await fetch(url, { method: spec.method, headers: { ...headers, 'x-network-api-key': key }, body, signal: controller.signal });
+      const reply = await fetch(url, { method, headers: { ...headers, 'x-network-api-key': key }, body, signal: controller.signal });
       text = await reply.text();
       response = reply; // only once the whole body is in: a reply cut off mid-body is a connection error
     } catch (cause) {
