@@ -21,6 +21,7 @@ import {
   ResponseValidationError,
   UnprocessableEntityError,
 } from '../../src/index.node.ts';
+import { serveOnLoopback } from '../fixtures/http.ts';
 import { clientFor, mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 
 const mock = await mockServer();
@@ -202,6 +203,20 @@ test('a GET that times out is retried, then APITimeoutError', async () => {
   assert.match(error.message, /timed out after 60 ms/);
   assert.equal(since(start).length, 2);
   mock.reset();
+});
+
+test('the timeout covers the body: a reply that stalls after its headers is retried, then APITimeoutError', { timeout: 5_000 }, async () => {
+  // A server the mock cannot imitate: headers and half a body, then silence on an open socket.
+  let stalled = 0;
+  const { origin } = await serveOnLoopback((_req, res) => {
+    stalled++;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"id":"half');
+  });
+  const client = new AuiClient({ apiKey: TEST_KEY, baseUrl: origin, logLevel: 'off' });
+  const error = await failure(client.tasks.get('t1', { timeout: 100, maxRetries: 1 }));
+  assert.ok(error instanceof APITimeoutError, String(error));
+  assert.equal(stalled, 2, 'one retry after the first stall');
 });
 
 test('a dropped connection is retried for reads', async () => {

@@ -82,6 +82,31 @@ test('cachedKey refreshes after a 401 and the request succeeds', async () => {
   assert.equal(version, 2);
 });
 
+test('a KeyProvider that throws its own error is a connection failure: retried, then the key works', async () => {
+  let calls = 0;
+  const flaky = clientFor(mock, {
+    apiKey: () => {
+      if (++calls === 1) throw new Error('vault unreachable');
+      return TEST_KEY;
+    },
+  });
+  const start = mock.requests.length;
+  await flaky.tasks.create({ user_id: 'k' });
+  assert.equal(calls, 2, 'asked again on the retry');
+  assert.equal(mock.requests.length - start, 1, 'only the attempt with a key was sent');
+});
+
+test('cachedKey: a loader that throws synchronously fails that call only; the next call loads again', async () => {
+  let loads = 0;
+  const provider = cachedKey(() => {
+    if (++loads === 1) throw new Error('not yet');
+    return { key: TEST_KEY };
+  });
+  await assert.rejects(async () => provider.getKey({ forceRefresh: false }), /not yet/);
+  assert.equal(await provider.getKey({ forceRefresh: false }), TEST_KEY);
+  assert.equal(loads, 2);
+});
+
 test('log lines never carry the key, even at debug level and on failures', async () => {
   const lines: string[] = [];
   const logger: Logger = {

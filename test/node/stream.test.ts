@@ -186,6 +186,23 @@ test('an error nobody listens to or awaits surfaces as an unhandled rejection; a
   assert.equal(await run('abort'), 'NONE');
 });
 
+test('a throwing listener ends the turn with its error; end comes once and nothing follows it', async () => {
+  for (const event of ['text', 'message'] as const) {
+    const stream = aui.messages.stream({ task_id: task.id, text: `throw in ${event}` });
+    const seen: string[] = [];
+    const boom = new Error(`listener failed on ${event}`);
+    stream.on(event, () => {
+      throw boom;
+    });
+    for (const name of ['text', 'snapshot', 'message', 'error', 'end'] as const) stream.on(name, () => void seen.push(name));
+    assert.equal(await rejection(stream.finalMessage()), boom);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // any late frame or event would land now
+    assert.equal(seen.filter((name) => name === 'end').length, 1, seen.join(' '));
+    assert.equal(seen.at(-1), 'end', seen.join(' '));
+    assert.deepEqual(seen.slice(-2), ['error', 'end'], seen.join(' '));
+  }
+});
+
 test('unknown frame kinds are ignored', async () => {
   mock.failTurn({ kind: 'unknown-frame' });
   mock.setReply({ text: 'fine', chunks: ['fi', 'ne'] });
