@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median, runInfo } from './common.mjs';
 
 const KEY = 'k';
 const FLOOR = 2;
@@ -173,22 +174,7 @@ async function side(kind) {
 
 /* ------------------------------------------------------------------------------ the driver */
 
-/** Which source the build came from: HEAD, and whether src/ had uncommitted changes. */
-function buildInfo() {
-  try {
-    const git = (...args) => execFileSync('git', args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted src/ change(s)` : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function fdLimit() {
   try {
@@ -243,12 +229,7 @@ async function main() {
   const totalRatio = (per.sdk.heapUsed + per.sdk.external) / (per.raw.heapUsed + per.raw.external);
   const pass = heapRatio <= FLOOR;
   const report = {
-    date: new Date().toISOString(),
-    node: process.version,
-    build: buildInfo(),
-    cpus: os.cpus().length,
-    loadavgBefore: loadBefore.map((x) => Number(x.toFixed(2))),
-    loadavgAfter: os.loadavg().map((x) => Number(x.toFixed(2))),
+    ...runInfo(loadBefore),
     fdLimit: limit,
     n: N,
     reps: REPS,

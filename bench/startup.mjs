@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './common.mjs';
 
 const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
 const runs = Math.max(5, Number(opt.runs));
@@ -50,7 +51,6 @@ for (let i = 0; i < runs; i++) {
 }
 await mock.close();
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const result = { runs, sdk: median(times.sdk), raw: median(times.raw) };
 result.overhead = result.sdk - result.raw;
 if (opt.json) console.log(JSON.stringify(result));

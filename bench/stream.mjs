@@ -50,6 +50,7 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { median, runInfo } from './common.mjs';
 
 const KEY = 'k';
 const FLOOR = 0.85;
@@ -267,16 +268,6 @@ async function raw(wsUrl, task_id, expected) {
 
 /* ------------------------------------------------------------------------------ helpers */
 
-/** Which source the build came from: HEAD, and whether src/ had uncommitted changes. */
-function buildInfo() {
-  try {
-    const git = (...args) => execFileSync('git', args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted src/ change(s)` : ''}`;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Pins every thread of `pid` to one CPU; false when taskset is unavailable. */
 function pin(pid, cpu) {
@@ -288,11 +279,6 @@ function pin(pid, cpu) {
   }
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function summary(results) {
   const ms = median(results.map((r) => r.ms));
@@ -401,12 +387,7 @@ async function main() {
     }
 
     const report = {
-      date: new Date().toISOString(),
-      node: process.version,
-      build: buildInfo(),
-      cpus: os.cpus().length,
-      loadavgBefore: loadBefore.map((x) => Number(x.toFixed(2))),
-      loadavgAfter: os.loadavg().map((x) => Number(x.toFixed(2))),
+      ...runInfo(loadBefore),
       frames: FRAMES,
       turnBytes: server.replayBytes,
       runs: RUNS,

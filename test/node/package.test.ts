@@ -279,6 +279,15 @@ describe('the packed tarball', () => {
     assert.match(output, /No problems found/);
   });
 
+  // What require() and import() must both find in each entry (typeof of each export).
+  const ENTRY_EXPORTS = {
+    main: { AuiClient: 'function', AuthenticationError: 'function', MessageStream: 'function' },
+    server: { createAuiHandler: 'function' },
+    serverNode: { toNodeListener: 'function' },
+    browser: { createProxyClient: 'function', AuthenticationError: 'function' },
+    mock: { startMockAui: 'function' },
+  };
+
   test('require() of every entry works on this Node, and require("aui-messaging") exports AuiClient', async () => {
     const script = `
       const shape = (m, names) => Object.fromEntries(names.map((n) => [n, typeof m[n]]));
@@ -291,14 +300,7 @@ describe('the packed tarball', () => {
         file: require.resolve('aui-messaging'),
       }));`;
     const result = JSON.parse(await tool(process.execPath, ['-e', script], installed));
-    assert.deepEqual(result, {
-      main: { AuiClient: 'function', AuthenticationError: 'function', MessageStream: 'function' },
-      server: { createAuiHandler: 'function' },
-      serverNode: { toNodeListener: 'function' },
-      browser: { createProxyClient: 'function', AuthenticationError: 'function' },
-      mock: { startMockAui: 'function' },
-      file: join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.cjs'),
-    });
+    assert.deepEqual(result, { ...ENTRY_EXPORTS, file: join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.cjs') });
   });
 
   test('import() of every entry works on this Node', async () => {
@@ -313,14 +315,7 @@ describe('the packed tarball', () => {
         file: import.meta.resolve('aui-messaging'),
       }));`;
     const result = JSON.parse(await tool(process.execPath, ['--input-type=module', '-e', script], installed));
-    assert.deepEqual(result, {
-      main: { AuiClient: 'function', AuthenticationError: 'function', MessageStream: 'function' },
-      server: { createAuiHandler: 'function' },
-      serverNode: { toNodeListener: 'function' },
-      browser: { createProxyClient: 'function', AuthenticationError: 'function' },
-      mock: { startMockAui: 'function' },
-      file: `file://${join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.js')}`,
-    });
+    assert.deepEqual(result, { ...ENTRY_EXPORTS, file: `file://${join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.js')}` });
   });
 
   test('an error thrown through aui-messaging/browser is instanceof the class exported by aui-messaging', async () => {
