@@ -23,10 +23,18 @@ export default [
   {
     input: entries,
     external,
-    plugins: [nodeResolve({ exportConditions: ['import', 'module', 'default'] }), esbuild({ target: 'es2022', sourceMap: false })],
+    plugins: [
+      nodeResolve({ exportConditions: ['import', 'module', 'default'] }),
+      esbuild({ target: 'es2022', sourceMap: false }),
+    ],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        chunkFileNames: 'chunks/[name]-[hash].cjs',
+      },
     ],
   },
   {
@@ -35,8 +43,18 @@ export default [
     external,
     plugins: [dts({ respectExternal: false })],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
-      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
+      {
+        dir: 'dist',
+        format: 'es',
+        entryFileNames: '[name].d.ts',
+        chunkFileNames: 'chunks/[name]-[hash].d.ts',
+      },
+      {
+        dir: 'dist',
+        format: 'es',
+        entryFileNames: '[name].d.cts',
+        chunkFileNames: 'chunks/[name]-[hash].d.cts',
+      },
     ],
   },
 ];

@@ -14,7 +14,11 @@ export function median(xs) {
 /** Which source the build came from: HEAD, and whether src/ had uncommitted changes. */
 export function buildInfo() {
   try {
-    const git = (...args) => execFileSync('git', args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' }).trim();
+    const git = (...args) =>
+      execFileSync('git', args, {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+      }).trim();
     const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted src/ change(s)` : ''}`;
   } catch {

@@ -52,7 +52,9 @@ const SELF = fileURLToPath(import.meta.url);
 const distDir = opt.dist ? pathToFileURL(`${resolvePath(opt.dist)}/`) : new URL('../dist/', import.meta.url);
 const dist = (f) => new URL(f, distDir);
 if (!existsSync(fileURLToPath(dist('index.node.js'))) || !existsSync(fileURLToPath(dist('mock.js')))) {
-  console.error(`bench/memory: ${fileURLToPath(distDir)} has no build; run \`npx rollup -c\` (or \`npm run build\`) first.`);
+  console.error(
+    `bench/memory: ${fileURLToPath(distDir)} has no build; run \`npx rollup -c\` (or \`npm run build\`) first.`,
+  );
   process.exit(2);
 }
 
@@ -137,7 +139,8 @@ async function side(kind) {
         const batch = await Promise.all(Array.from({ length: Math.min(100, n - i) }, openOne));
         opened.push(...batch);
       }
-      if (!opened.every((ws) => ws.readyState === WebSocket.OPEN)) throw new Error('not every socket is open');
+      if (!opened.every((ws) => ws.readyState === WebSocket.OPEN))
+        throw new Error('not every socket is open');
     };
     closeAll = () =>
       Promise.all(
@@ -174,8 +177,6 @@ async function side(kind) {
 
 /* ------------------------------------------------------------------------------ the driver */
 
-
-
 function fdLimit() {
   try {
     return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
@@ -186,7 +187,9 @@ function fdLimit() {
 
 function runChild(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', SELF, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.once('exit', (code) => {
@@ -199,22 +202,37 @@ function runChild(args) {
 async function main() {
   const limit = fdLimit();
   if (Number.isFinite(limit) && limit < N + 100) {
-    console.error(`bench/memory: ulimit -n is ${limit}; ${N} sockets need at least ${N + 100}. Raise it (ulimit -n ${N * 2 + 200}) or pass --n.`);
+    console.error(
+      `bench/memory: ulimit -n is ${limit}; ${N} sockets need at least ${N + 100}. Raise it (ulimit -n ${N * 2 + 200}) or pass --n.`,
+    );
     process.exit(2);
   }
   const loadBefore = os.loadavg();
-  const mockChild = spawn(process.execPath, [SELF, '--mock-server', ...(opt.dist ? ['--dist', opt.dist] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const mockChild = spawn(
+    process.execPath,
+    [SELF, '--mock-server', ...(opt.dist ? ['--dist', opt.dist] : [])],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const mock = JSON.parse(
     await new Promise((resolve, reject) => {
       createInterface({ input: mockChild.stdout }).once('line', resolve);
       mockChild.once('exit', (code) => reject(new Error(`bench/memory: the mock exited (${code})`)));
     }),
   );
-  const common = ['--n', String(N), '--url', mock.url, '--ws-url', mock.wsUrl, ...(opt.dist ? ['--dist', opt.dist] : [])];
+  const common = [
+    '--n',
+    String(N),
+    '--url',
+    mock.url,
+    '--ws-url',
+    mock.wsUrl,
+    ...(opt.dist ? ['--dist', opt.dist] : []),
+  ];
   const runs = { sdk: [], raw: [] };
   try {
     for (let rep = 0; rep < REPS; rep++) {
-      for (const kind of rep % 2 === 0 ? ['sdk', 'raw'] : ['raw', 'sdk']) runs[kind].push(await runChild(['--side', kind, ...common]));
+      for (const kind of rep % 2 === 0 ? ['sdk', 'raw'] : ['raw', 'sdk'])
+        runs[kind].push(await runChild(['--side', kind, ...common]));
     }
   } finally {
     mockChild.stdin.end();
@@ -238,7 +256,12 @@ async function main() {
     rssRatio,
     heapPlusExternalRatio: totalRatio,
     openMs: { sdk: median(runs.sdk.map((r) => r.openMs)), raw: median(runs.raw.map((r) => r.openMs)) },
-    runs: Object.fromEntries(Object.entries(runs).map(([k, rs]) => [k, rs.map((r) => ({ heapUsed: Math.round(r.per.heapUsed), rss: Math.round(r.per.rss) }))])),
+    runs: Object.fromEntries(
+      Object.entries(runs).map(([k, rs]) => [
+        k,
+        rs.map((r) => ({ heapUsed: Math.round(r.per.heapUsed), rss: Math.round(r.per.rss) })),
+      ]),
+    ),
     floor: FLOOR,
     aim: AIM,
     pass,
@@ -247,16 +270,37 @@ async function main() {
     console.log(JSON.stringify(report, null, 2));
   } else {
     const kb = (b) => `${(b / 1024).toFixed(1)} KB`.padStart(9);
-    console.log(`memory: ${N} open idle connections per side, each side in a fresh process; mock in its own process`);
-    console.log(`node ${process.version}, ${report.cpus} cpus, ulimit -n ${limit}, loadavg ${report.loadavgBefore.join(' ')} → ${report.loadavgAfter.join(' ')}; build of ${report.build}`);
+    console.log(
+      `memory: ${N} open idle connections per side, each side in a fresh process; mock in its own process`,
+    );
+    console.log(
+      `node ${process.version}, ${report.cpus} cpus, ulimit -n ${limit}, loadavg ${report.loadavgBefore.join(' ')} → ${report.loadavgAfter.join(' ')}; build of ${report.build}`,
+    );
     console.log(`${REPS} processes per side, alternated; medians of (after gc − baseline after gc) / ${N}`);
-    console.log(`${''.padEnd(24)} ${'heapUsed'.padStart(9)} ${'rss'.padStart(9)} ${'external'.padStart(9)}   open ${N}`);
-    console.log(`${'raw ws socket'.padEnd(24)} ${kb(per.raw.heapUsed)} ${kb(per.raw.rss)} ${kb(per.raw.external)}   ${report.openMs.raw.toFixed(0)} ms`);
-    console.log(`${'SDK session (idle, open)'.padEnd(24)} ${kb(per.sdk.heapUsed)} ${kb(per.sdk.rss)} ${kb(per.sdk.external)}   ${report.openMs.sdk.toFixed(0)} ms`);
-    console.log(`ratio SDK / raw: heap ${heapRatio.toFixed(2)}×, rss ${rssRatio.toFixed(2)}×, heap+external ${totalRatio.toFixed(2)}×`);
-    console.log(`per run (bytes/connection heap, rss): sdk ${report.runs.sdk.map((r) => `${r.heapUsed}/${r.rss}`).join(' ')} | raw ${report.runs.raw.map((r) => `${r.heapUsed}/${r.rss}`).join(' ')}`);
-    const level = heapRatio <= AIM ? 'meets the 1.3× aim' : heapRatio <= FLOOR ? 'within the 2× floor, above the 1.3× aim' : 'ABOVE THE 2× FLOOR';
-    console.log(`${pass ? 'PASS' : 'FAIL'}: SDK heap per session = ${heapRatio.toFixed(2)}× a raw ws socket (${level})`);
+    console.log(
+      `${''.padEnd(24)} ${'heapUsed'.padStart(9)} ${'rss'.padStart(9)} ${'external'.padStart(9)}   open ${N}`,
+    );
+    console.log(
+      `${'raw ws socket'.padEnd(24)} ${kb(per.raw.heapUsed)} ${kb(per.raw.rss)} ${kb(per.raw.external)}   ${report.openMs.raw.toFixed(0)} ms`,
+    );
+    console.log(
+      `${'SDK session (idle, open)'.padEnd(24)} ${kb(per.sdk.heapUsed)} ${kb(per.sdk.rss)} ${kb(per.sdk.external)}   ${report.openMs.sdk.toFixed(0)} ms`,
+    );
+    console.log(
+      `ratio SDK / raw: heap ${heapRatio.toFixed(2)}×, rss ${rssRatio.toFixed(2)}×, heap+external ${totalRatio.toFixed(2)}×`,
+    );
+    console.log(
+      `per run (bytes/connection heap, rss): sdk ${report.runs.sdk.map((r) => `${r.heapUsed}/${r.rss}`).join(' ')} | raw ${report.runs.raw.map((r) => `${r.heapUsed}/${r.rss}`).join(' ')}`,
+    );
+    const level =
+      heapRatio <= AIM
+        ? 'meets the 1.3× aim'
+        : heapRatio <= FLOOR
+          ? 'within the 2× floor, above the 1.3× aim'
+          : 'ABOVE THE 2× FLOOR';
+    console.log(
+      `${pass ? 'PASS' : 'FAIL'}: SDK heap per session = ${heapRatio.toFixed(2)}× a raw ws socket (${level})`,
+    );
   }
   process.exitCode = pass ? 0 : 1;
 }

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './common.mjs';
 
-const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+const { values: opt } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } },
+});
 const runs = Math.max(5, Number(opt.runs));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { startMockAui } = await import(new URL('../dist/mock.js', import.meta.url).href);
@@ -37,14 +39,20 @@ process.exit(0);`;
 function once(source) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], { cwd: root, env: { ...process.env, URL: mock.url }, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+      cwd: root,
+      env: { ...process.env, URL: mock.url },
+      stdio: 'inherit',
+    });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`exit ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`exit ${code}`)),
+    );
   });
 }
 
 const times = { sdk: [], raw: [] };
-for (let i = 0; i < 2; i++) await once(sdk), await once(raw); // warm the disk cache
+for (let i = 0; i < 2; i++) (await once(sdk), await once(raw)); // warm the disk cache
 for (let i = 0; i < runs; i++) {
   const order = i % 2 ? ['raw', 'sdk'] : ['sdk', 'raw'];
   for (const side of order) times[side].push(await once(side === 'sdk' ? sdk : raw));
@@ -55,8 +63,12 @@ const result = { runs, sdk: median(times.sdk), raw: median(times.raw) };
 result.overhead = result.sdk - result.raw;
 if (opt.json) console.log(JSON.stringify(result));
 else {
-  console.log(`start-up to a completed tasks.create, Node ${process.version}, ${runs} runs each (fresh process per run), medians:`);
+  console.log(
+    `start-up to a completed tasks.create, Node ${process.version}, ${runs} runs each (fresh process per run), medians:`,
+  );
   console.log(`  raw fetch   ${result.raw.toFixed(1)} ms`);
-  console.log(`  SDK         ${result.sdk.toFixed(1)} ms   (+${result.overhead.toFixed(1)} ms; budget +50 ms)`);
+  console.log(
+    `  SDK         ${result.sdk.toFixed(1)} ms   (+${result.overhead.toFixed(1)} ms; budget +50 ms)`,
+  );
 }
 process.exit(result.overhead <= 50 ? 0 : 1);

@@ -75,7 +75,10 @@ const { values: opt } = parseArgs({
     'mock-server': { type: 'boolean', default: false },
   },
 });
-for (const [name, allowed] of [['target', ['mock', 'replay', 'both']], ['gate', ['mock', 'replay', 'both']]]) {
+for (const [name, allowed] of [
+  ['target', ['mock', 'replay', 'both']],
+  ['gate', ['mock', 'replay', 'both']],
+]) {
   if (!allowed.includes(opt[name])) {
     console.error(`bench/stream: --${name} is one of ${allowed.join(', ')}`);
     process.exit(2);
@@ -90,7 +93,9 @@ const WARMUP = Number(opt.warmup);
 const distDir = opt.dist ? pathToFileURL(`${resolvePath(opt.dist)}/`) : new URL('../dist/', import.meta.url);
 const dist = (f) => new URL(f, distDir);
 if (!existsSync(fileURLToPath(dist('index.node.js'))) || !existsSync(fileURLToPath(dist('mock.js')))) {
-  console.error(`bench/stream: ${fileURLToPath(distDir)} has no build; run \`npx rollup -c\` (or \`npm run build\`) first.`);
+  console.error(
+    `bench/stream: ${fileURLToPath(distDir)} has no build; run \`npx rollup -c\` (or \`npm run build\`) first.`,
+  );
   process.exit(2);
 }
 
@@ -108,7 +113,9 @@ async function startMock() {
 if (opt['mock-server']) {
   const mock = await startMock();
   const replay = await startReplay(mock);
-  process.stdout.write(`${JSON.stringify({ url: mock.url, wsUrl: mock.wsUrl, replayWsUrl: replay.wsUrl, replayBytes: replay.bytes })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: mock.url, wsUrl: mock.wsUrl, replayWsUrl: replay.wsUrl, replayBytes: replay.bytes })}\n`,
+  );
   // The parent closes our stdin when it is done (or dies): close and leave.
   process.stdin.on('end', () => void mock.close().finally(() => process.exit(0)));
   process.stdin.resume();
@@ -154,8 +161,12 @@ async function startReplay(mock) {
         const end = head.indexOf('\r\n\r\n');
         if (end < 0) return;
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head.subarray(0, end).toString())?.[1] ?? '';
-        const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        const accept = createHash('sha1')
+          .update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+          .digest('base64');
+        socket.write(
+          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
         state = 'open';
       } else if (state === 'open') {
         state = 'streaming'; // the client's turn frame: answer with the whole turn at once
@@ -234,7 +245,12 @@ async function sdkIter(aui, task_id, expected) {
   }
   const ms = performance.now() - t0;
   const cpu = cpuMs(process.cpuUsage(c0));
-  const ok = message !== undefined && acc === message.text && message.text === expected && deltas === FRAMES && snapshots === 0;
+  const ok =
+    message !== undefined &&
+    acc === message.text &&
+    message.text === expected &&
+    deltas === FRAMES &&
+    snapshots === 0;
   return { ms, cpu, ok, frames: deltas };
 }
 
@@ -268,7 +284,6 @@ async function raw(wsUrl, task_id, expected) {
 
 /* ------------------------------------------------------------------------------ helpers */
 
-
 /** Pins every thread of `pid` to one CPU; false when taskset is unavailable. */
 function pin(pid, cpu) {
   try {
@@ -278,7 +293,6 @@ function pin(pid, cpu) {
     return false;
   }
 }
-
 
 function summary(results) {
   const ms = median(results.map((r) => r.ms));
@@ -300,7 +314,13 @@ function pairedRatio(variant, rawRuns, key = 'ms') {
 }
 
 async function startMockChild(pinned) {
-  const args = [fileURLToPath(import.meta.url), '--mock-server', '--frames', String(FRAMES), ...(opt.dist ? ['--dist', opt.dist] : [])];
+  const args = [
+    fileURLToPath(import.meta.url),
+    '--mock-server',
+    '--frames',
+    String(FRAMES),
+    ...(opt.dist ? ['--dist', opt.dist] : []),
+  ];
   const child = pinned
     ? spawn('taskset', ['-c', '1', process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -335,7 +355,13 @@ async function main() {
   if (opt.inproc) {
     const mock = await startMock();
     const replay = await startReplay(mock);
-    server = { url: mock.url, wsUrl: mock.wsUrl, replayWsUrl: replay.wsUrl, replayBytes: replay.bytes, close: () => mock.close() };
+    server = {
+      url: mock.url,
+      wsUrl: mock.wsUrl,
+      replayWsUrl: replay.wsUrl,
+      replayBytes: replay.bytes,
+      close: () => mock.close(),
+    };
   } else {
     ({ child, server } = await startMockChild(pinned));
   }
@@ -360,18 +386,25 @@ async function main() {
         results: { sdk: [], raw: [], sdkIter: [] },
       };
     }
-    if (opt.only && !['sdk', 'raw', 'sdkIter'].includes(opt.only)) throw new Error('--only: one of sdk, raw, sdkIter');
+    if (opt.only && !['sdk', 'raw', 'sdkIter'].includes(opt.only))
+      throw new Error('--only: one of sdk, raw, sdkIter');
     let bad = 0;
 
     const round = async (i, record) => {
       for (const [tname, target] of Object.entries(targets)) {
         // Raw in the middle, adjacent to both SDK variants; those swap places every round.
-        const order = opt.only ? [opt.only] : i % 2 === 0 ? ['sdk', 'raw', 'sdkIter'] : ['sdkIter', 'raw', 'sdk'];
+        const order = opt.only
+          ? [opt.only]
+          : i % 2 === 0
+            ? ['sdk', 'raw', 'sdkIter']
+            : ['sdkIter', 'raw', 'sdk'];
         for (const name of order) {
           const r = await target.variants[name]();
           if (!r.ok) {
             bad++;
-            console.error(`bench/stream: ${tname} ${name} ${record ? `run ${i + 1}` : 'warm-up'}: accumulated text != final text (${r.frames} deltas)`);
+            console.error(
+              `bench/stream: ${tname} ${name} ${record ? `run ${i + 1}` : 'warm-up'}: accumulated text != final text (${r.frames} deltas)`,
+            );
           }
           if (record) target.results[name].push(r);
         }
@@ -382,7 +415,10 @@ async function main() {
     for (let i = 0; i < RUNS; i++) await round(i, true);
 
     if (opt.only) {
-      for (const [tname, t] of Object.entries(targets)) console.log(JSON.stringify({ target: tname, only: opt.only, frames: FRAMES, ...summary(t.results[opt.only]) }));
+      for (const [tname, t] of Object.entries(targets))
+        console.log(
+          JSON.stringify({ target: tname, only: opt.only, frames: FRAMES, ...summary(t.results[opt.only]) }),
+        );
       return;
     }
 
@@ -392,7 +428,11 @@ async function main() {
       turnBytes: server.replayBytes,
       runs: RUNS,
       warmupRounds: WARMUP,
-      layout: opt.inproc ? 'mock and replay in this process' : pinned ? 'mock and replay in a child process; client pinned to cpu 0, child to cpu 1' : 'mock and replay in a child process, unpinned',
+      layout: opt.inproc
+        ? 'mock and replay in this process'
+        : pinned
+          ? 'mock and replay in a child process; client pinned to cpu 0, child to cpu 1'
+          : 'mock and replay in a child process, unpinned',
       gate: opt.gate,
       floor: FLOOR,
       aim: AIM,
@@ -414,7 +454,9 @@ async function main() {
         cpuRatioForAwait: pairedRatio(sdkIter, rawRuns, 'cpu'),
       };
     }
-    const gated = Object.entries(report.targets).filter(([tname]) => opt.gate === 'both' || opt.gate === tname);
+    const gated = Object.entries(report.targets).filter(
+      ([tname]) => opt.gate === 'both' || opt.gate === tname,
+    );
     const failing = gated.filter(([, t]) => t.ratio < FLOOR).map(([tname]) => tname);
     const pass = failing.length === 0 && bad === 0;
 
@@ -426,24 +468,45 @@ async function main() {
         `  ${name.padEnd(20)} ${f(s.medianMs).padStart(7)} ms ${Math.round(s.framesPerSec).toLocaleString('en-US').padStart(9)} frames/s ` +
         `${f(s.medianCpuMs).padStart(7)} ms cpu` +
         (r === undefined ? '' : `   ratio ${f(r, 3)}× (of medians ${f(rm, 3)}×, cpu ${f(c, 3)}×)`);
-      console.log(`stream: 1 turn × ${FRAMES.toLocaleString('en-US')} delta frames + final (${(server.replayBytes / 1e6).toFixed(1)} MB), full envelope`);
+      console.log(
+        `stream: 1 turn × ${FRAMES.toLocaleString('en-US')} delta frames + final (${(server.replayBytes / 1e6).toFixed(1)} MB), full envelope`,
+      );
       console.log(`layout: ${report.layout}`);
-      console.log(`node ${process.version}, ${report.cpus} cpus, loadavg ${report.loadavgBefore.join(' ')} → ${report.loadavgAfter.join(' ')}; build of ${report.build}`);
-      console.log(`${RUNS} rounds after ${WARMUP} warm-up rounds; medians; ratio = SDK throughput / raw throughput (median of per-round pairs)`);
+      console.log(
+        `node ${process.version}, ${report.cpus} cpus, loadavg ${report.loadavgBefore.join(' ')} → ${report.loadavgAfter.join(' ')}; build of ${report.build}`,
+      );
+      console.log(
+        `${RUNS} rounds after ${WARMUP} warm-up rounds; medians; ratio = SDK throughput / raw throughput (median of per-round pairs)`,
+      );
       for (const [tname, t] of Object.entries(report.targets)) {
-        console.log(tname === 'mock' ? 'target mock (startMockAui, one ws.send per frame):' : 'target replay (the mock\'s frames, pre-encoded, one write per turn: client-bound):');
+        console.log(
+          tname === 'mock'
+            ? 'target mock (startMockAui, one ws.send per frame):'
+            : "target replay (the mock's frames, pre-encoded, one write per turn: client-bound):",
+        );
         console.log(row('raw ws + JSON.parse', t.raw));
         console.log(row("SDK .on('text')", t.sdk, t.ratio, t.ratioOfMedians, t.cpuRatio));
-        console.log(row('SDK for await', t.sdkForAwait, t.ratioForAwait, t.ratioOfMediansForAwait, t.cpuRatioForAwait));
+        console.log(
+          row('SDK for await', t.sdkForAwait, t.ratioForAwait, t.ratioOfMediansForAwait, t.cpuRatioForAwait),
+        );
         console.log(`    ms per run  raw: ${t.raw.allMs.join(' ')}`);
         console.log(`                sdk: ${t.sdk.allMs.join(' ')}`);
         console.log(`          for await: ${t.sdkForAwait.allMs.join(' ')}`);
       }
-      console.log(`correctness (accumulated text === final text, ${FRAMES} deltas, no snapshot event), every run: ${bad === 0 ? 'ok' : `${bad} BAD run(s)`}`);
+      console.log(
+        `correctness (accumulated text === final text, ${FRAMES} deltas, no snapshot event), every run: ${bad === 0 ? 'ok' : `${bad} BAD run(s)`}`,
+      );
       for (const [tname, t] of Object.entries(report.targets)) {
-        const level = t.ratio >= AIM ? 'meets the 0.95× aim' : t.ratio >= FLOOR ? 'above the 0.85× floor, below the 0.95× aim' : 'BELOW THE 0.85× FLOOR';
+        const level =
+          t.ratio >= AIM
+            ? 'meets the 0.95× aim'
+            : t.ratio >= FLOOR
+              ? 'above the 0.85× floor, below the 0.95× aim'
+              : 'BELOW THE 0.85× FLOOR';
         const isGated = gated.some(([g]) => g === tname);
-        console.log(`${isGated ? (t.ratio >= FLOOR ? 'PASS' : 'FAIL') : 'info'}: ${tname}: SDK .on('text') throughput = ${f(t.ratio, 3)}× raw (${level})${isGated ? '' : ' [not gated; --gate ' + tname + ' or both]'}`);
+        console.log(
+          `${isGated ? (t.ratio >= FLOOR ? 'PASS' : 'FAIL') : 'info'}: ${tname}: SDK .on('text') throughput = ${f(t.ratio, 3)}× raw (${level})${isGated ? '' : ' [not gated; --gate ' + tname + ' or both]'}`,
+        );
       }
       if (bad) console.log('FAIL: the text check failed');
     }

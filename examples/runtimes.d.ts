@@ -3,12 +3,19 @@
 // and `wrangler types` / @cloudflare/workers-types — do not copy this file.
 declare namespace Deno {
   const env: { get(name: string): string | undefined };
-  function serve(options: { port?: number; hostname?: string }, handler: (request: Request) => Response | Promise<Response>): unknown;
+  function serve(
+    options: { port?: number; hostname?: string },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): unknown;
 }
 
 declare const Bun: {
   env: Record<string, string | undefined>;
-  serve(options: { port?: number; hostname?: string; fetch: (request: Request) => Response | Promise<Response> }): { url: URL; port: number };
+  serve(options: {
+    port?: number;
+    hostname?: string;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): { url: URL; port: number };
 };
 
 declare module 'cloudflare:workers' {

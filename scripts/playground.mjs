@@ -82,7 +82,9 @@ export function localSourcePlugin(map) {
       build.onResolve({ filter: /^aui-messaging(\/.*)?$/ }, (args) => {
         const path = map[args.path];
         if (path) return { path };
-        return { errors: [{ text: `no local source for "${args.path}" (known: ${Object.keys(map).join(', ')})` }] };
+        return {
+          errors: [{ text: `no local source for "${args.path}" (known: ${Object.keys(map).join(', ')})` }],
+        };
       });
     },
   };
@@ -119,7 +121,13 @@ async function bundlePage() {
  * Starts the mock AUI, bundles the page and serves page + proxy on `host:port` (0 = any free
  * port). Resolves once listening.
  */
-export async function startPlayground({ port = 4321, host = '127.0.0.1', frameDelayMs = 40, apiKey = 'playground-key', quiet = false } = {}) {
+export async function startPlayground({
+  port = 4321,
+  host = '127.0.0.1',
+  frameDelayMs = 40,
+  apiKey = 'playground-key',
+  quiet = false,
+} = {}) {
   const node = await localSourceMap(['node']);
   const load = (name) => {
     if (!node[name]) throw new Error(`playground: ${name} has no source yet (src/server, src/browser?)`);
@@ -191,7 +199,10 @@ export async function startPlayground({ port = 4321, host = '127.0.0.1', frameDe
       await Promise.all([new Promise((resolve) => server.close(() => resolve())), mock.close()]);
     })());
 
-  if (!quiet) console.log(`AUI playground: ${url}\n  proxy ${url.replace(/\/$/, '')}${BASE_PATH} → mock AUI ${mock.url}\n  Ctrl-C to stop.`);
+  if (!quiet)
+    console.log(
+      `AUI playground: ${url}\n  proxy ${url.replace(/\/$/, '')}${BASE_PATH} → mock AUI ${mock.url}\n  Ctrl-C to stop.`,
+    );
   return { url, mock, close };
 }
 

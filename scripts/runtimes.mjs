@@ -174,12 +174,18 @@ async function exec(command, args, { cwd = ROOT, env = {}, timeoutMs = 300_000 }
   const { code, signal: killedBy } = await child.exited;
   clearTimeout(timer);
   await stopTree(child);
-  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${killedBy ?? code}):\n${child.output.trim()}`);
+  if (code !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${killedBy ?? code}):\n${child.output.trim()}`);
   return child.stdoutText;
 }
 
 function probe(command, args) {
-  return execFileSync(command, args, { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({}) }).trim();
+  return execFileSync(command, args, {
+    encoding: 'utf8',
+    timeout: 20_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: childEnv({}),
+  }).trim();
 }
 
 function which(command) {
@@ -223,7 +229,11 @@ async function stage() {
   // The nearest tsconfig for Bun and esbuild: without it they would find the repo's, whose
   // `paths` send `aui-messaging` to src/.
   await writeFile(join(APP, 'tsconfig.json'), '{ "compilerOptions": {} }\n');
-  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: APP });
+  await exec(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
+    { cwd: APP },
+  );
   const pkg = await realpath(join(APP, 'node_modules', 'aui-messaging'));
 
   // test/runtimes/ as sources next to the install (not the nested Node 22/24 installs).
@@ -231,7 +241,10 @@ async function stage() {
     recursive: true,
     filter: (src) => {
       const rel = relative(SOURCE, src).split(sep);
-      return !rel.includes('node_modules') && !(rel.length === 2 && /^node\d+$/.test(rel[0]) && /^package(-lock)?\.json$/.test(rel[1]));
+      return (
+        !rel.includes('node_modules') &&
+        !(rel.length === 2 && /^node\d+$/.test(rel[0]) && /^package(-lock)?\.json$/.test(rel[1]))
+      );
     },
   });
   return { tarball, pkg, files: packed[0].entryCount, size: packed[0].size };
@@ -253,15 +266,25 @@ async function bundle(entry, outfile, web) {
     logLevel: 'silent',
     metafile: true,
     ...(web
-      ? { platform: 'browser', format: web.format ?? 'esm', conditions: web.conditions, ...(web.globalName ? { globalName: web.globalName } : {}) }
+      ? {
+          platform: 'browser',
+          format: web.format ?? 'esm',
+          conditions: web.conditions,
+          ...(web.globalName ? { globalName: web.globalName } : {}),
+        }
       : { platform: 'node', format: 'esm', packages: 'external' }),
   });
   if (!web) return;
   const inputs = Object.keys(result.metafile.inputs);
-  const strays = inputs.filter((file) => !file.startsWith('node_modules/aui-messaging/dist/') && !/^(shared|workerd|edge)\//.test(file));
-  if (strays.length > 0) throw new Error(`${outfile}: inputs from outside the tarball install: ${strays.join(', ')}`);
+  const strays = inputs.filter(
+    (file) => !file.startsWith('node_modules/aui-messaging/dist/') && !/^(shared|workerd|edge)\//.test(file),
+  );
+  if (strays.length > 0)
+    throw new Error(`${outfile}: inputs from outside the tarball install: ${strays.join(', ')}`);
   if (!inputs.includes('node_modules/aui-messaging/dist/index.js')) {
-    throw new Error(`${outfile}: aui-messaging did not resolve to the web build dist/index.js (inputs: ${inputs.join(', ')})`);
+    throw new Error(
+      `${outfile}: aui-messaging did not resolve to the web build dist/index.js (inputs: ${inputs.join(', ')})`,
+    );
   }
 }
 
@@ -275,11 +298,13 @@ function nodeRuntime(major) {
   const own = major === 20;
   const bin = () => {
     if (own) {
-      if (!process.version.startsWith('v20.')) throw new Error(`node20 runs on this process's Node, which is ${process.version}`);
+      if (!process.version.startsWith('v20.'))
+        throw new Error(`node20 runs on this process's Node, which is ${process.version}`);
       return process.execPath;
     }
     const path = nodeBin(major);
-    if (!existsSync(path)) throw new Error(`${relative(ROOT, path)} is missing: run npm ci --prefix test/runtimes/node${major}`);
+    if (!existsSync(path))
+      throw new Error(`${relative(ROOT, path)} is missing: run npm ci --prefix test/runtimes/node${major}`);
     return path;
   };
   return {
@@ -300,8 +325,14 @@ const runtimes = [
   nodeRuntime(24),
   {
     name: 'deno',
-    version: () => probe(join(BIN, 'deno'), ['--version']).split('\n')[0].replace(/\s*\(.*$/, ''),
-    command: () => [join(BIN, 'deno'), ['test', '--allow-net', '--allow-env', '--allow-read', 'deno/runtime_test.ts']],
+    version: () =>
+      probe(join(BIN, 'deno'), ['--version'])
+        .split('\n')[0]
+        .replace(/\s*\(.*$/, ''),
+    command: () => [
+      join(BIN, 'deno'),
+      ['test', '--allow-net', '--allow-env', '--allow-read', 'deno/runtime_test.ts'],
+    ],
     agent: /^aui-messaging\/\S+ deno\/\d/,
   },
   {
@@ -314,7 +345,9 @@ const runtimes = [
     name: 'workerd',
     version: () => `${probe(join(BIN, 'workerd'), ['--version'])}, miniflare ${packageVersion('miniflare')}`,
     prepare: async () => {
-      await bundle('workerd/worker.ts', 'workerd/worker.mjs', { conditions: ['workerd', 'worker', 'browser'] });
+      await bundle('workerd/worker.ts', 'workerd/worker.mjs', {
+        conditions: ['workerd', 'worker', 'browser'],
+      });
       await bundle('workerd/run.ts', 'workerd/run.mjs');
     },
     command: () => [process.execPath, ['workerd/run.mjs']],
@@ -324,7 +357,11 @@ const runtimes = [
     name: 'edge',
     version: () => `@edge-runtime/vm ${packageVersion('@edge-runtime/vm')} on Node ${process.version}`,
     prepare: async () => {
-      await bundle('edge/edge.ts', 'edge/edge.js', { conditions: ['edge-light', 'worker', 'browser'], format: 'iife', globalName: '__auiMatrix' });
+      await bundle('edge/edge.ts', 'edge/edge.js', {
+        conditions: ['edge-light', 'worker', 'browser'],
+        format: 'iife',
+        globalName: '__auiMatrix',
+      });
       await bundle('edge/run.ts', 'edge/run.mjs');
     },
     command: () => [process.execPath, ['edge/run.mjs']],
@@ -336,7 +373,11 @@ const runtimes = [
     version: () => {
       const path = process.env.CHROMIUM_PATH || which('chromium');
       if (!path || !existsSync(path)) throw new Error('chromium not found (apt-get install -y chromium)');
-      return probe(path, ['--version']).split('\n').filter((l) => /chrom/i.test(l)).at(-1).replace(/ built on .*$/, '');
+      return probe(path, ['--version'])
+        .split('\n')
+        .filter((l) => /chrom/i.test(l))
+        .at(-1)
+        .replace(/ built on .*$/, '');
     },
     prepare: bundleBrowserTest,
     command: () => [join(BIN, 'wtr'), ['--config', 'chromium/wtr.config.mjs']],
@@ -360,7 +401,8 @@ const runtimes = [
     name: 'webkit',
     browser: true,
     version: () => {
-      if (!which('WebKitWebDriver')) throw new Error('WebKitWebDriver not found (apt-get install -y webkit2gtk-driver)');
+      if (!which('WebKitWebDriver'))
+        throw new Error('WebKitWebDriver not found (apt-get install -y webkit2gtk-driver)');
       if (!which('xvfb-run')) throw new Error('xvfb-run not found (apt-get install -y xvfb xauth)');
       return `WebKitGTK ${probe('dpkg-query', ['-W', '-f=${Version}', 'libwebkit2gtk-4.1-0']).replace(/-.*$/, '')}`;
     },
@@ -368,19 +410,28 @@ const runtimes = [
       await bundleBrowserTest();
       // The driver, under a virtual X server; stopped with the runtime (stopTree on its tree).
       const port = await freePort();
-      const driver = start('xvfb-run', ['-a', '-s', '-screen 0 1280x1024x24', 'WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1']);
+      const driver = start('xvfb-run', [
+        '-a',
+        '-s',
+        '-screen 0 1280x1024x24',
+        'WebKitWebDriver',
+        `--port=${port}`,
+        '--host=127.0.0.1',
+      ]);
       webkitDriver.child = driver;
       webkitDriver.port = port;
       const deadline = Date.now() + 30_000;
       for (;;) {
-        if (driver.exitCode !== null || driver.signalCode !== null) throw new Error(`WebKitWebDriver exited at start:\n${driver.output}`);
+        if (driver.exitCode !== null || driver.signalCode !== null)
+          throw new Error(`WebKitWebDriver exited at start:\n${driver.output}`);
         try {
           const status = await fetch(`http://127.0.0.1:${port}/status`);
           if (status.ok) break;
         } catch {
           // not listening yet
         }
-        if (Date.now() > deadline) throw new Error(`WebKitWebDriver did not answer on port ${port} within 30 s:\n${driver.output}`);
+        if (Date.now() > deadline)
+          throw new Error(`WebKitWebDriver did not answer on port ${port} within 30 s:\n${driver.output}`);
         await sleep(200);
       }
     },
@@ -439,13 +490,25 @@ async function runOne(runtime, staged) {
     const { code, signal: killedBy } = await child.exited;
     clearTimeout(timer);
     if (child.timedOut) throw withOutput(new Error(`timed out after ${timeoutMs / 1000} s`), child.output);
-    if (code !== 0) throw withOutput(new Error(reasonFrom(child.output) ?? `exited with ${killedBy ?? code}`), child.output);
+    if (code !== 0)
+      throw withOutput(
+        new Error(reasonFrom(child.output) ?? `exited with ${killedBy ?? code}`),
+        child.output,
+      );
     const seen = checkMockLog(runtime, mock);
     const turns = /^turns: .*$/m.exec(child.output)?.[0];
-    return { ok: true, line: `PASS ${runtime.name} (${version}) ${seconds(started)}`, detail: [turns, seen].filter(Boolean).join('; ') };
+    return {
+      ok: true,
+      line: `PASS ${runtime.name} (${version}) ${seconds(started)}`,
+      detail: [turns, seen].filter(Boolean).join('; '),
+    };
   } catch (error) {
     if (stopping) return { ok: false, line: `FAIL ${runtime.name}: interrupted (${stopping})` };
-    return { ok: false, line: `FAIL ${runtime.name}: ${firstLine(error.message)}`, detail: error.output ?? error.message };
+    return {
+      ok: false,
+      line: `FAIL ${runtime.name}: ${firstLine(error.message)}`,
+      detail: error.output ?? error.message,
+    };
   } finally {
     if (child) await stopTree(child);
     await runtime.cleanup?.();
@@ -459,14 +522,36 @@ function checkMockLog(runtime, mock) {
   const rest = mock.requests.filter((r) => r.method !== 'WS' && keyed(r));
   const sockets = mock.requests.filter((r) => r.method === 'WS');
   const good = sockets.filter(keyed);
-  if (rest.length < 2) throw new Error(`the mock saw ${rest.length} REST call(s) with the key, expected tasks.create and messages.send`);
-  if (good.length < 2) throw new Error(`the mock saw ${good.length} WebSocket upgrade(s) with the key, expected one per turn (2)`);
-  if (sockets.length < 3) throw new Error(`the mock saw ${sockets.length} WebSocket upgrade(s), expected 3 (two turns, the wrong key)`);
+  if (rest.length < 2)
+    throw new Error(
+      `the mock saw ${rest.length} REST call(s) with the key, expected tasks.create and messages.send`,
+    );
+  if (good.length < 2)
+    throw new Error(
+      `the mock saw ${good.length} WebSocket upgrade(s) with the key, expected one per turn (2)`,
+    );
+  if (sockets.length < 3)
+    throw new Error(
+      `the mock saw ${sockets.length} WebSocket upgrade(s), expected 3 (two turns, the wrong key)`,
+    );
   const agent = rest[0].headers['user-agent'] ?? '';
-  if (!runtime.agent.test(agent)) throw new Error(`the mock was called by ${JSON.stringify(agent)}, which is not ${runtime.name} (${runtime.agent})`);
-  const where = [...new Set(good.map((r) => [r.query.network_api_key === KEY && 'query', r.headers['x-network-api-key'] === KEY && 'header'].filter(Boolean).join('+')))];
+  if (!runtime.agent.test(agent))
+    throw new Error(
+      `the mock was called by ${JSON.stringify(agent)}, which is not ${runtime.name} (${runtime.agent})`,
+    );
+  const where = [
+    ...new Set(
+      good.map((r) =>
+        [r.query.network_api_key === KEY && 'query', r.headers['x-network-api-key'] === KEY && 'header']
+          .filter(Boolean)
+          .join('+'),
+      ),
+    ),
+  ];
   if (runtime.socketKey && !where.every((w) => w.includes(runtime.socketKey))) {
-    throw new Error(`socket key sent by ${where.join(', ')}, expected ${runtime.socketKey} (${runtime.socketKey === 'header' ? 'the ws fallback' : 'the native WebSocket'})`);
+    throw new Error(
+      `socket key sent by ${where.join(', ')}, expected ${runtime.socketKey} (${runtime.socketKey === 'header' ? 'the ws fallback' : 'the native WebSocket'})`,
+    );
   }
   return `socket key: ${where.join(', ')}; user-agent: ${agent}`;
 }
@@ -478,7 +563,10 @@ function withOutput(error, output) {
 
 /** The most telling line of a failed runtime's output. */
 function reasonFrom(output) {
-  const lines = plain(output).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = plain(output)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const pick = (re) => lines.find((l) => re.test(l));
   return (
     pick(/scenario: (?!\$\{)/) ?? // a failed check of shared/scenario.ts (not the source line that builds it)
@@ -491,7 +579,11 @@ function reasonFrom(output) {
 // eslint-disable-next-line no-control-regex
 const plain = (text) => String(text).replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 const firstLine = (text) => {
-  const line = plain(text).split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const line =
+    plain(text)
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '';
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 };
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -525,7 +617,9 @@ async function main() {
   const selected = options.only ? runtimes.filter((r) => options.only.includes(r.name)) : runtimes;
   const unknown = (options.only ?? []).filter((name) => !runtimes.some((r) => r.name === name));
   if (unknown.length > 0) {
-    console.error(`unknown runtime(s): ${unknown.join(', ')} (known: ${runtimes.map((r) => r.name).join(', ')})`);
+    console.error(
+      `unknown runtime(s): ${unknown.join(', ')} (known: ${runtimes.map((r) => r.name).join(', ')})`,
+    );
     process.exit(2);
   }
 
@@ -539,10 +633,14 @@ async function main() {
     await writeFile(mockModule, "export { startMockAui } from 'aui-messaging/mock';\n");
     const { startMockAui } = await import(pathToFileURL(mockModule).href);
     staged = { pkg, startMockAui };
-    console.log(`packed ${relative(ROOT, tarball)} (${files} files, ${(size / 1024).toFixed(1)} KB), installed in ${relative(ROOT, APP)} (${seconds(t)})`);
+    console.log(
+      `packed ${relative(ROOT, tarball)} (${files} files, ${(size / 1024).toFixed(1)} KB), installed in ${relative(ROOT, APP)} (${seconds(t)})`,
+    );
   } catch (error) {
     // Nothing can run without the package: every runtime fails, with the reason.
-    const why = stopping ? `interrupted (${stopping})` : 'the package could not be built, packed or installed';
+    const why = stopping
+      ? `interrupted (${stopping})`
+      : 'the package could not be built, packed or installed';
     if (!stopping) console.log(`could not build, pack or install the package:\n${indent(error.message)}`);
     for (const runtime of selected) results.push({ ok: false, line: `FAIL ${runtime.name}: ${why}` });
   }

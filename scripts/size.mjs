@@ -96,7 +96,11 @@ export async function measureAll() {
   for (const bundle of bundles) {
     const source = bundle.source ?? bundles[bundle.sameAs].source;
     const size = await measure({ source, external: bundle.external });
-    results.push({ name: bundle.name.trim(), ...size, ...(bundle.budget ? { budget: BUDGETS[bundle.budget] } : {}) });
+    results.push({
+      name: bundle.name.trim(),
+      ...size,
+      ...(bundle.budget ? { budget: BUDGETS[bundle.budget] } : {}),
+    });
   }
   return results;
 }
@@ -104,5 +108,9 @@ export async function measureAll() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await measureAll();
   if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2));
-  else for (const r of results) console.log(`${r.name}: ${kb(r.min)} min, ${kb(r.gzip)} min+gzip${r.budget ? ` (${r.gzip} B; budget ${r.budget} B)` : ''}`);
+  else
+    for (const r of results)
+      console.log(
+        `${r.name}: ${kb(r.min)} min, ${kb(r.gzip)} min+gzip${r.budget ? ` (${r.gzip} B; budget ${r.budget} B)` : ''}`,
+      );
 }

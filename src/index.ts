@@ -16,7 +16,15 @@ export type {
 export { REGION_URLS, type AuiClientOptions, type Region } from './client/options.ts';
 export { APIPromise, type WithResponse } from './http/api-promise.ts';
 export type { RequestOptions } from './http/transport.ts';
-export { cachedKey, envKey, staticKey, type ApiKeyInput, type CachedKeyOptions, type KeyProvider, type KeyRequest } from './keys/providers.ts';
+export {
+  cachedKey,
+  envKey,
+  staticKey,
+  type ApiKeyInput,
+  type CachedKeyOptions,
+  type KeyProvider,
+  type KeyRequest,
+} from './keys/providers.ts';
 export type { Logger, LogLevel } from './runtime/logger.ts';
 export { MessageStream, type MessageStreamEvents, type StreamEvent } from './stream/message-stream.ts';
 export { SSE_HEADERS } from './stream/sse.ts';

@@ -19,7 +19,11 @@ let busy = false;
 
 /* ------------------------------------------------------------------ small DOM helpers */
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -82,23 +86,32 @@ function productCard(product: Product): HTMLElement {
   card.dataset.testid = 'product-card';
   if (product.recommended) card.classList.add('product--recommended');
 
-  const name = product.name ?? String(Object.entries(product.values).find(([title]) => NAME.test(title))?.[1] ?? 'Product');
+  const name =
+    product.name ??
+    String(Object.entries(product.values).find(([title]) => NAME.test(title))?.[1] ?? 'Product');
   const head = el('div', 'product__head');
   head.append(el('div', 'product__thumb', name.trim().charAt(0).toUpperCase() || '?'));
   if (product.recommended) head.append(el('span', 'badge', '★ Recommended'));
   card.append(head, el('h3', 'product__name', name));
 
-  const entries = Object.entries(product.values).filter(([title, value]) => !NAME.test(title) && value !== null && value !== '');
+  const entries = Object.entries(product.values).filter(
+    ([title, value]) => !NAME.test(title) && value !== null && value !== '',
+  );
   const prices = entries.filter(([title]) => PRICE.test(title));
   const details = entries.filter(([title]) => !PRICE.test(title)).slice(0, 3);
   if (prices.length > 0) {
     const price = el('p', 'product__price');
-    price.append(...prices.map(([title, value]) => el('span', undefined, prices.length > 1 ? `${title}: ${money(value)}` : money(value))));
+    price.append(
+      ...prices.map(([title, value]) =>
+        el('span', undefined, prices.length > 1 ? `${title}: ${money(value)}` : money(value)),
+      ),
+    );
     card.append(price);
   }
   if (details.length > 0) {
     const list = el('dl', 'product__details');
-    for (const [title, value] of details) list.append(el('dt', undefined, title), el('dd', undefined, String(value)));
+    for (const [title, value] of details)
+      list.append(el('dt', undefined, title), el('dd', undefined, String(value)));
     card.append(list);
   }
   return card;
@@ -124,21 +137,28 @@ interface ErrorLike {
 
 function hintFor(error: ErrorLike): string | undefined {
   if (error.delivered === false) return 'The message did not reach the agent — it is safe to send it again.';
-  if (error.delivered === 'unknown') return 'It may have reached the agent: check the conversation before sending it again.';
-  if (error.delivered === true) return 'The agent received it; its answer will be in the conversation history.';
+  if (error.delivered === 'unknown')
+    return 'It may have reached the agent: check the conversation before sending it again.';
+  if (error.delivered === true)
+    return 'The agent received it; its answer will be in the conversation history.';
   if (error.name === 'RateLimitError') return 'Too many messages — wait a moment, then retry.';
-  if (error.name === 'APIConnectionError' || error.name === 'APITimeoutError') return 'Check your connection, then retry.';
+  if (error.name === 'APIConnectionError' || error.name === 'APITimeoutError')
+    return 'Check your connection, then retry.';
   return undefined;
 }
 
 /** Renders `Class: message`, a hint, and a retry button when retrying is safe. */
 function showError(target: HTMLElement, raw: unknown, retry?: () => void): void {
-  const error: ErrorLike = typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
+  const error: ErrorLike =
+    typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
   target.dataset.state = 'error';
   const box = el('div', 'error');
   box.setAttribute('role', 'alert');
   const title = el('p', 'error__title');
-  title.append(el('strong', undefined, error.name ?? 'Error'), document.createTextNode(` ${error.message ?? ''}`));
+  title.append(
+    el('strong', undefined, error.name ?? 'Error'),
+    document.createTextNode(` ${error.message ?? ''}`),
+  );
   box.append(title);
   const hint = hintFor(error);
   if (hint) box.append(el('p', 'error__hint', hint));

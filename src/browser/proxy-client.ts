@@ -60,7 +60,10 @@ export function createProxyClient(options: ProxyClientOptions): ProxyClient {
   const list = (params: { page?: number; size?: number } = {}) => {
     // Only the numbers given: the proxy reads page/size and applies AUI's defaults for the rest.
     const query = Object.entries(params).filter(([, value]) => value !== undefined);
-    return call<TaskPage>(t, `/tasks?${new URLSearchParams(query.map(([name, value]) => [name, String(value)]))}`);
+    return call<TaskPage>(
+      t,
+      `/tasks?${new URLSearchParams(query.map(([name, value]) => [name, String(value)]))}`,
+    );
   };
   return {
     tasks: {
@@ -70,7 +73,12 @@ export function createProxyClient(options: ProxyClientOptions): ProxyClient {
         for (let page = 1; ; page++) {
           const result = await list({ ...params, page });
           yield* result.tasks;
-          if (result.tasks.length === 0 || result.tasks.length < result.size || page * result.size >= result.total) return;
+          if (
+            result.tasks.length === 0 ||
+            result.tasks.length < result.size ||
+            page * result.size >= result.total
+          )
+            return;
         }
       },
       messages: (task_id) => call<Message[]>(t, `/tasks/${encodeURIComponent(task_id)}/messages`),

@@ -14,7 +14,12 @@ export interface Transport {
 }
 
 /** Resolves with the `Response` when it is 2xx; otherwise throws the rebuilt error class. */
-export async function send(t: Transport, path: string, body?: object, signal?: AbortSignal): Promise<Response> {
+export async function send(
+  t: Transport,
+  path: string,
+  body?: object,
+  signal?: AbortSignal,
+): Promise<Response> {
   let response: Response;
   try {
     // The global fetch is looked up per call, so a page or a test can swap it.
@@ -25,16 +30,25 @@ export async function send(t: Transport, path: string, body?: object, signal?: A
       signal: signal ?? null,
     });
   } catch {
-    throw fromErrorEnvelope(signal?.aborted ? { type: 'APIUserAbortError', message: 'Request was aborted.' } : { type: 'APIConnectionError', message: 'The server could not be reached.' });
+    throw fromErrorEnvelope(
+      signal?.aborted
+        ? { type: 'APIUserAbortError', message: 'Request was aborted.' }
+        : { type: 'APIConnectionError', message: 'The server could not be reached.' },
+    );
   }
   if (response.ok) return response;
   const payload = await response.json().catch(() => ({}));
-  throw fromErrorEnvelope(payload.error ?? { status: response.status, message: `${response.status} ${response.statusText}` });
+  throw fromErrorEnvelope(
+    payload.error ?? { status: response.status, message: `${response.status} ${response.statusText}` },
+  );
 }
 
 export const call = <T>(t: Transport, path: string, body?: object): Promise<T> =>
   send(t, path, body).then((response) =>
     response.json().catch(() => {
-      throw fromErrorEnvelope({ type: 'ResponseValidationError', message: 'The server sent a reply that is not JSON.' });
+      throw fromErrorEnvelope({
+        type: 'ResponseValidationError',
+        message: 'The server sent a reply that is not JSON.',
+      });
     }),
   );

@@ -80,7 +80,9 @@ export function parseCommand(argv: string[]): Command {
     });
   } catch (error) {
     // parseArgs' messages: keep the first sentence ("Unknown option '--x'."), not its advice.
-    throw new UsageError((error instanceof Error ? error.message : String(error)).replace(/\. To specify .*$/s, '.'));
+    throw new UsageError(
+      (error instanceof Error ? error.message : String(error)).replace(/\. To specify .*$/s, '.'),
+    );
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
@@ -92,14 +94,19 @@ export function parseCommand(argv: string[]): Command {
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
 
   const options: ChatOptions = { mock: values.mock ?? false, demo: values.demo ?? false };
-  for (const [name, value] of [['--user', values.user], ['--task', values.task], ['--base-url', values['base-url']]] as const) {
+  for (const [name, value] of [
+    ['--user', values.user],
+    ['--task', values.task],
+    ['--base-url', values['base-url']],
+  ] as const) {
     if (value !== undefined && value.trim() === '') throw new UsageError(`${name} needs a value.`);
   }
   if (values.user !== undefined) options.user = values.user.trim();
   if (values.task !== undefined) options.task = values.task.trim();
   if (values.region !== undefined) {
     const region = values.region.toLowerCase() as Region;
-    if (!REGIONS.includes(region)) throw new UsageError(`--region must be one of ${REGIONS.join(', ')} (got "${values.region}").`);
+    if (!REGIONS.includes(region))
+      throw new UsageError(`--region must be one of ${REGIONS.join(', ')} (got "${values.region}").`);
     options.region = region;
   }
   if (values['base-url'] !== undefined) options.baseUrl = values['base-url'].trim();

@@ -21,7 +21,11 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-export async function openBackend(options: ChatOptions, term: Terminal, env: NodeJS.ProcessEnv = process.env): Promise<Backend> {
+export async function openBackend(
+  options: ChatOptions,
+  term: Terminal,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Backend> {
   const logger = stderrLogger(term);
   if (options.mock) {
     // A fresh key per run: nothing the mock accepts is ever printed or reused.
@@ -48,7 +52,8 @@ export async function openBackend(options: ChatOptions, term: Terminal, env: Nod
   try {
     aui = new AuiClient(clientOptions);
   } catch (error) {
-    if (error instanceof InvalidRequestError) throw new UsageError(options.baseUrl ? `--base-url: ${error.message}` : error.message);
+    if (error instanceof InvalidRequestError)
+      throw new UsageError(options.baseUrl ? `--base-url: ${error.message}` : error.message);
     throw error;
   }
   return { aui, where: options.baseUrl ?? `${options.region ?? 'gcp'} region`, close: async () => {} };

@@ -38,7 +38,8 @@ export async function runChat(term: Terminal, options: ChatOptions): Promise<num
         }
         const picked = /^\d+$/.test(line) ? conversation.suggestions[Number(line) - 1] : undefined;
         const text = picked ?? line;
-        if (!interactive) printUserLine(term, text, picked !== undefined ? `(suggestion ${line})` : undefined);
+        if (!interactive)
+          printUserLine(term, text, picked !== undefined ? `(suggestion ${line})` : undefined);
         else if (picked !== undefined) term.line(term.out.dim(`  ↳ ${picked}`));
         const before = interrupts.count;
         const message = await conversation.send(text);

@@ -26,7 +26,11 @@ export interface Conversation {
   close(): Promise<void>;
 }
 
-export async function openConversation(term: Terminal, options: ChatOptions, interrupts: Interrupts): Promise<Conversation> {
+export async function openConversation(
+  term: Terminal,
+  options: ChatOptions,
+  interrupts: Interrupts,
+): Promise<Conversation> {
   const backend = await openBackend(options, term);
   printBanner(term, VERSION, backend.where, options.demo ? 'demo' : 'chat');
   const session = backend.aui.session();
@@ -41,7 +45,10 @@ export async function openConversation(term: Terminal, options: ChatOptions, int
       task = await backend.aui.tasks.get(options.task, { signal });
       term.note(`continuing task ${task.id}`);
     } else {
-      task = await backend.aui.tasks.create({ user_id: options.user ?? `cli-${randomUUID().slice(0, 8)}` }, { signal });
+      task = await backend.aui.tasks.create(
+        { user_id: options.user ?? `cli-${randomUUID().slice(0, 8)}` },
+        { signal },
+      );
       term.note(`task ${task.id}`);
       if (task.welcome_message) printAgentLine(term, task.welcome_message);
     }
@@ -59,7 +66,9 @@ export async function openConversation(term: Terminal, options: ChatOptions, int
       return suggestions;
     },
     async send(text) {
-      const message = await streamTurn(term, session, { task_id: task.id, text }, interrupts, () => states.expectReconnect());
+      const message = await streamTurn(term, session, { task_id: task.id, text }, interrupts, () =>
+        states.expectReconnect(),
+      );
       if (message) {
         printProducts(term, message);
         suggestions = message.followup_suggestions ?? [];
@@ -97,7 +106,9 @@ class StateNotes {
         return;
       }
       this.#shown = true;
-      this.#term.note(`↻ reconnecting${retryIn !== undefined ? ` in ${(retryIn / 1000).toFixed(1)} s` : ''}${why}`);
+      this.#term.note(
+        `↻ reconnecting${retryIn !== undefined ? ` in ${(retryIn / 1000).toFixed(1)} s` : ''}${why}`,
+      );
     } else if (current === 'open') {
       this.#expected = false;
       if (this.#shown) this.#term.note('✓ reconnected');

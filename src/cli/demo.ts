@@ -52,7 +52,9 @@ export async function runDemo(term: Terminal, options: ChatOptions): Promise<num
       return 0;
     } finally {
       await conversation.close();
-      term.line(term.out.dim('— end of demo: session closed' + (options.mock ? ', mock server stopped' : '')));
+      term.line(
+        term.out.dim('— end of demo: session closed' + (options.mock ? ', mock server stopped' : '')),
+      );
     }
   } catch (error) {
     if (interrupts.signal.aborted) return 130;

@@ -29,7 +29,10 @@ const PRICE_ISH = /price|cost|sale|discount|amount|\$|€|£/i;
 const NAME_ISH = /^(product )?name$/i;
 
 function describe(product: Product): { name: string; details: string[] } {
-  const name = product.name ?? stringOf(Object.entries(product.values).find(([title]) => NAME_ISH.test(title))?.[1]) ?? 'unnamed product';
+  const name =
+    product.name ??
+    stringOf(Object.entries(product.values).find(([title]) => NAME_ISH.test(title))?.[1]) ??
+    'unnamed product';
   const details: string[] = [];
   for (const [title, value] of Object.entries(product.values)) {
     const text = stringOf(value);
@@ -74,7 +77,8 @@ export function formatError(error: unknown): string {
   const name = error.name || error.constructor.name || 'Error';
   let line = `${name}: ${oneLine(error.message)}`;
   const delivered = error instanceof AuiError ? error.delivered : undefined;
-  if (delivered !== undefined && !/delivered/i.test(error.message)) line += ` (delivered: ${String(delivered)})`;
+  if (delivered !== undefined && !/delivered/i.test(error.message))
+    line += ` (delivered: ${String(delivered)})`;
   return line;
 }
 

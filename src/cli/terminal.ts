@@ -46,7 +46,8 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 }
 
 export function palette(enabled: boolean): Palette {
-  const sgr = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const sgr = (open: number, close: number) => (s: string) =>
+    enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {
     bold: sgr(1, 22),
     dim: sgr(2, 22),
@@ -63,7 +64,11 @@ export function visibleLength(text: string): number {
   return [...stripVTControlCharacters(text)].length;
 }
 
-export function createTerminal(stdout: Stream = process.stdout, stderr: Stream = process.stderr, env: NodeJS.ProcessEnv = process.env): Terminal {
+export function createTerminal(
+  stdout: Stream = process.stdout,
+  stderr: Stream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Terminal {
   const secrets: string[] = [];
   const scrub = (text: string): string => secrets.reduce((s, secret) => s.split(secret).join('***'), text);
   const out = palette(colorEnabled(stdout, env));

@@ -36,9 +36,18 @@ import {
   type TextConversation,
   type TraceInfo,
 } from '../schemas/wire.ts';
-import { type AuiClientOptions, resolveOptions, type ResolvedOptions, SessionOptionsSchema } from './options.ts';
+import {
+  type AuiClientOptions,
+  resolveOptions,
+  type ResolvedOptions,
+  SessionOptionsSchema,
+} from './options.ts';
 import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
-import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from '../session/options.ts';
+import {
+  type ResolvedSessionOptions,
+  resolveSessionOptions,
+  type SessionOptions,
+} from '../session/options.ts';
 import { WatermarkStore } from '../session/recovery.ts';
 import { Session, type SessionDeps, type StreamOptions, type StreamParams } from '../session/session.ts';
 import { MessageStream } from '../stream/message-stream.ts';
@@ -113,7 +122,7 @@ export class AuiClient {
     stream(params: StreamMessageParams, options?: StreamOptions): MessageStream;
   };
   /** @internal the normalised options, shared with the streaming engine. */
-  protected declare readonly config: ResolvedOptions;
+  declare protected readonly config: ResolvedOptions;
   readonly #call: Transport;
   // Where each task's history stood before its last turn: what recovery compares against.
   readonly #watermarks = new WatermarkStore();
@@ -126,23 +135,40 @@ export class AuiClient {
       create: (params, options) =>
         this.#rest('tasks.create', options, TaskSchema, (check) => ({
           path: 'tasks',
-          body: { ...check(CreateTaskSchema, params), task_origin_type: params.task_origin_type ?? this.config.taskOriginType },
+          body: {
+            ...check(CreateTaskSchema, params),
+            task_origin_type: params.task_origin_type ?? this.config.taskOriginType,
+          },
         })),
-      list: (params, options) => this.#rest('tasks.list', options, TaskPageSchema, (check) => ({ path: 'tasks', query: { ...check(ListTasksSchema, params) } })),
+      list: (params, options) =>
+        this.#rest('tasks.list', options, TaskPageSchema, (check) => ({
+          path: 'tasks',
+          query: { ...check(ListTasksSchema, params) },
+        })),
       iterate: (params, options) => {
         // Bad params throw here; bad options reject the first page (tasks.list checks them), still before any request.
         checkInput(ListTasksSchema, params, 'tasks.iterate', 'params');
         return this.#iterate(params, options);
       },
-      get: (task_id, options) => this.#rest('tasks.get', options, TaskSchema, (check) => ({ path: `tasks/${check(IdSchema, task_id, 'task_id')}` })),
+      get: (task_id, options) =>
+        this.#rest('tasks.get', options, TaskSchema, (check) => ({
+          path: `tasks/${check(IdSchema, task_id, 'task_id')}`,
+        })),
       messages: (task_id, options) =>
-        this.#rest('tasks.messages', options, MessagesSchema, (check) => ({ path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages` })),
+        this.#rest('tasks.messages', options, MessagesSchema, (check) => ({
+          path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages`,
+        })),
     };
     this.messages = {
       send: (params, options) =>
         this.#rest('messages.send', options, MessageSchema, (check) => {
           const { include_business_trace, include_context_trace, ...body } = check(SendMessageSchema, params);
-          return { path: 'message', query: { is_external_api: true, include_business_trace, include_context_trace }, body, unsafe: true };
+          return {
+            path: 'message',
+            query: { is_external_api: true, include_business_trace, include_context_trace },
+            body,
+            unsafe: true,
+          };
         }),
       stream: (params, options) => {
         try {
@@ -179,27 +205,45 @@ export class AuiClient {
         keys: this.config.keys,
         log: this.config.log,
         webSocket: () => this.webSocket(),
-        history: (task_id: string, signal?: AbortSignal) => this.tasks.messages(task_id, signal ? { signal } : {}),
+        history: (task_id: string, signal?: AbortSignal) =>
+          this.tasks.messages(task_id, signal ? { signal } : {}),
         watermarks: this.#watermarks,
       },
       resolveSessionOptions(this.config.session),
     ]);
-    return new Session(shared[0], options ? resolveSessionOptions(this.config.session, options) : shared[1], oneShot);
+    return new Session(
+      shared[0],
+      options ? resolveSessionOptions(this.config.session, options) : shared[1],
+      oneShot,
+    );
   }
-
 
   /** Parameters, entities and static context the agent holds (`POST /agent-context`). */
   agentContext(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<AgentContext> {
-    return this.#rest('agentContext', options, AnyObjectSchema, (check) => ({ path: 'agent-context', body: check(RecordSchema, body, 'body') }));
+    return this.#rest('agentContext', options, AnyObjectSchema, (check) => ({
+      path: 'agent-context',
+      body: check(RecordSchema, body, 'body'),
+    }));
   }
 
   /** Follow-up suggestions (`POST /direct-followup-suggestions`), e.g. `{ context: { task_id } }`. */
-  followupSuggestions(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<FollowupSuggestions> {
-    return this.#rest('followupSuggestions', options, FollowupSuggestionsSchema, (check) => ({ path: 'direct-followup-suggestions', body: check(RecordSchema, body, 'body') }));
+  followupSuggestions(
+    body: Record<string, unknown> = {},
+    options?: RequestOptions,
+  ): APIPromise<FollowupSuggestions> {
+    return this.#rest('followupSuggestions', options, FollowupSuggestionsSchema, (check) => ({
+      path: 'direct-followup-suggestions',
+      body: check(RecordSchema, body, 'body'),
+    }));
   }
 
   /** The reasoning trace of one message. */
-  traceInfo(task_id: string, message_id: string, query: TraceInfoQuery = {}, options?: RequestOptions): APIPromise<TraceInfo> {
+  traceInfo(
+    task_id: string,
+    message_id: string,
+    query: TraceInfoQuery = {},
+    options?: RequestOptions,
+  ): APIPromise<TraceInfo> {
     return this.#rest('traceInfo', options, AnyObjectSchema, (check) => ({
       path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages/${check(IdSchema, message_id, 'message_id')}/trace-info`,
       query: { ...check(TraceInfoQuerySchema, query, 'query') },
@@ -208,19 +252,31 @@ export class AuiClient {
 
   /** Starts a WhatsApp or SMS conversation (`POST /text/conversation`). */
   textConversation(params: TextConversationParams, options?: RequestOptions): APIPromise<TextConversation> {
-    return this.#rest('textConversation', options, AnyObjectSchema, (check) => ({ path: 'text/conversation', body: check(TextConversationSchema, params), unsafe: true }));
+    return this.#rest('textConversation', options, AnyObjectSchema, (check) => ({
+      path: 'text/conversation',
+      body: check(TextConversationSchema, params),
+      unsafe: true,
+    }));
   }
 
   /** Renders a widget card from integration data (`POST /widgets`). */
   renderWidget(params: RenderWidgetParams, options?: RequestOptions): APIPromise<RenderedWidget> {
-    return this.#rest('renderWidget', options, RenderedWidgetSchema, (check) => ({ path: 'widgets', body: check(RenderWidgetSchema, params) }));
+    return this.#rest('renderWidget', options, RenderedWidgetSchema, (check) => ({
+      path: 'widgets',
+      body: check(RenderWidgetSchema, params),
+    }));
   }
 
   async *#iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncGenerator<Task> {
     for (let page = 1; ; page++) {
       const result = await this.tasks.list({ ...params, page }, options);
       yield* result.tasks;
-      if (result.tasks.length === 0 || result.tasks.length < result.size || page * result.size >= result.total) return;
+      if (
+        result.tasks.length === 0 ||
+        result.tasks.length < result.size ||
+        page * result.size >= result.total
+      )
+        return;
     }
   }
 
@@ -230,7 +286,12 @@ export class AuiClient {
    * POST: see http/transport). Bad input becomes a rejected APIPromise, so `await` and `.catch` see it like any other
    * error, and no request is sent.
    */
-  #rest<T>(where: string, options: RequestOptions | undefined, schema: CallSpec['schema'], build: (check: Check) => Omit<CallSpec, 'schema' | 'where'>): APIPromise<T> {
+  #rest<T>(
+    where: string,
+    options: RequestOptions | undefined,
+    schema: CallSpec['schema'],
+    build: (check: Check) => Omit<CallSpec, 'schema' | 'where'>,
+  ): APIPromise<T> {
     try {
       const check: Check = (inputSchema, value, root = 'params') => {
         checkInput(inputSchema, value, where, root);

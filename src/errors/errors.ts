@@ -32,8 +32,16 @@ export class AuiError extends Error {
     // The kinds of the class and its ancestors (a subclass that keeps its parent's kind repeats it: harmless).
     // Every class here inherits at least AuiError's kind, so kinds[0] is always set.
     const kinds: string[] = [];
-    for (let ctor = new.target as unknown as { kind?: string } | null; ctor?.kind; ctor = Object.getPrototypeOf(ctor)) kinds.push(ctor.kind);
-    Object.defineProperties(this, { [KINDS]: { value: kinds }, name: { value: kinds[0], writable: true, configurable: true } });
+    for (
+      let ctor = new.target as unknown as { kind?: string } | null;
+      ctor?.kind;
+      ctor = Object.getPrototypeOf(ctor)
+    )
+      kinds.push(ctor.kind);
+    Object.defineProperties(this, {
+      [KINDS]: { value: kinds },
+      name: { value: kinds[0], writable: true, configurable: true },
+    });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
@@ -106,7 +114,14 @@ export class UnprocessableEntityError extends APIError {
   constructor(init: APIErrorInit & { issues?: Issue[] }) {
     const issues = init.issues ?? issuesOf(init.body);
     // With no issues to list, APIError's own summary of the body is the message.
-    super({ ...init, message: init.message ?? (issues.length ? `422 ${issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}` : undefined) });
+    super({
+      ...init,
+      message:
+        init.message ??
+        (issues.length
+          ? `422 ${issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}`
+          : undefined),
+    });
     this.issues = issues;
   }
 }
@@ -198,8 +213,13 @@ export function issuesOf(body: unknown): Issue[] {
   if (!isRecord(body)) return [];
   const list = Array.isArray(body.detail) ? body.detail : Array.isArray(body.errors) ? body.errors : [];
   return list.filter(isRecord).map((item) => {
-    const loc = Array.isArray(item.loc) ? item.loc.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number') : [];
-    const issue: Issue = { path: loc, message: [item.msg, item.message, 'invalid'].find((part) => typeof part === 'string') as string };
+    const loc = Array.isArray(item.loc)
+      ? item.loc.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
+      : [];
+    const issue: Issue = {
+      path: loc,
+      message: [item.msg, item.message, 'invalid'].find((part) => typeof part === 'string') as string,
+    };
     if (typeof item.type === 'string') issue.type = item.type;
     return issue;
   });

@@ -60,7 +60,15 @@ export interface ErrorEnvelope {
 }
 
 // Error fields that cross the wire, and their names there. Never `body` or `headers`.
-const ENVELOPE_FIELDS = [['status'], ['issues'], ['retryAfterMs', 'retry_after_ms'], ['path'], ['task_id'], ['partialText', 'partial_text'], ['delivered']] as const;
+const ENVELOPE_FIELDS = [
+  ['status'],
+  ['issues'],
+  ['retryAfterMs', 'retry_after_ms'],
+  ['path'],
+  ['task_id'],
+  ['partialText', 'partial_text'],
+  ['delivered'],
+] as const;
 
 /** What a browser may see of an error: its class, status and message — never a body or header. */
 export function toErrorEnvelope(error: unknown): ErrorEnvelope {
@@ -92,7 +100,12 @@ export function fromErrorEnvelope(value: unknown): AuiError {
   // `delivered` is set below, for every class alike.
   const error =
     type === 'TurnInterruptedError'
-      ? new TurnInterruptedError({ message, task_id: text(envelope.task_id), delivered: 'unknown', partialText: text(envelope.partial_text) })
+      ? new TurnInterruptedError({
+          message,
+          task_id: text(envelope.task_id),
+          delivered: 'unknown',
+          partialText: text(envelope.partial_text),
+        })
       : Object.hasOwn(BY_TYPE, text(type))
         ? new BY_TYPE[type as string]!(message, Array.isArray(envelope.path) ? envelope.path : [])
         : typeof status === 'number'
@@ -104,6 +117,7 @@ export function fromErrorEnvelope(value: unknown): AuiError {
               retryAfterMs: typeof retry_after_ms === 'number' ? retry_after_ms : undefined,
             } as APIErrorInit)
           : new AuiError(message);
-  if ([true, false, 'unknown'].includes(envelope.delivered as Delivered)) error.delivered = envelope.delivered as Delivered;
+  if ([true, false, 'unknown'].includes(envelope.delivered as Delivered))
+    error.delivered = envelope.delivered as Delivered;
   return error;
 }

@@ -8,7 +8,8 @@ const REDACTED = '[redacted]';
 
 // Header-ish `name: value` / `"name": "value"` / `name=value` pairs whose values are secrets
 // (the names SECRET_NAME matches).
-const SECRET_PAIRS = /((?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic)\s+)?[^\s"'&,;}]+/gi;
+const SECRET_PAIRS =
+  /((?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic)\s+)?[^\s"'&,;}]+/gi;
 // Header and field names whose values are secrets (no g flag: test() keeps no state).
 const SECRET_NAME = /^(?:(?:x-)?network[-_]api[-_]key|(?:proxy-)?authorization|(?:set-)?cookie)$/i;
 // Keys as AUI issues them (`API_KEY_…`), wherever they appear on their own.

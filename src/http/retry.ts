@@ -12,7 +12,8 @@ const MAX_DELAY = 8_000;
 const MAX_RETRY_AFTER = 60_000;
 
 /** 408, 409, 429 and every 5xx: the statuses a later attempt can fix. */
-export const isRetryableStatus = (status: number): boolean => status === 408 || status === 409 || status === 429 || status >= 500;
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 409 || status === 429 || status >= 500;
 
 /**
  * How long to wait before retry number `retry` + 1: the server's Retry-After (seconds or an HTTP

@@ -6,7 +6,14 @@
  * Imports: errors, keys, schemas/check, runtime, ./retry, ./api-promise. Never session, stream
  * or client.
  */
-import { APIConnectionError, APITimeoutError, APIUserAbortError, AuiError, type Delivered, ResponseValidationError } from '../errors/errors.ts';
+import {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  AuiError,
+  type Delivered,
+  ResponseValidationError,
+} from '../errors/errors.ts';
 import { errorFromStatus } from '../errors/map.ts';
 import { headersToObject, redactValue } from '../errors/redact.ts';
 import { type KeyProvider, resolveKey } from '../keys/providers.ts';
@@ -60,10 +67,15 @@ export function createTransport(config: TransportConfig): Transport {
   const headers: Record<string, string> = { ...config.headers };
   if (!isBrowser()) headers['user-agent'] = userAgent();
   const shared = { ...config, headers };
-  return <T>(spec: CallSpec, options: RequestOptions = {}) => new APIPromise<T>(call<T>(shared, spec, options));
+  return <T>(spec: CallSpec, options: RequestOptions = {}) =>
+    new APIPromise<T>(call<T>(shared, spec, options));
 }
 
-async function call<T>(config: TransportConfig, spec: CallSpec, options: RequestOptions): Promise<WithResponse<T>> {
+async function call<T>(
+  config: TransportConfig,
+  spec: CallSpec,
+  options: RequestOptions,
+): Promise<WithResponse<T>> {
   const { signal, maxRetries = config.maxRetries, timeout = config.timeout } = options;
   const headers: Record<string, string> = { ...config.headers, ...options.headers };
   // A body makes it a POST (every POST of this API has one), else a GET.
@@ -78,7 +90,7 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
   // undefined: no 401 yet; true: refresh the key on the next attempt; false: refreshed once already.
   let refresh: boolean | undefined;
 
-  for (let retries = 0; ; ) {
+  for (let retries = 0; ;) {
     // A signal that is already aborted fires no 'abort' event for the link below.
     if (signal?.aborted) throw new APIUserAbortError();
 
@@ -105,7 +117,12 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       // Called as a plain function: a browser's fetch called as a method of another object
       // throws "Illegal invocation".
       const fetch = config.fetch ?? globalThis.fetch;
-      const reply = await fetch(url, { method, headers: { ...headers, 'x-network-api-key': key }, body, signal: controller.signal });
+      const reply = await fetch(url, {
+        method,
+        headers: { ...headers, 'x-network-api-key': key },
+        body,
+        signal: controller.signal,
+      });
       text = await reply.text();
       response = reply; // only once the whole body is in: a reply cut off mid-body is a connection error
     } catch (cause) {
@@ -131,11 +148,14 @@ async function call<T>(config: TransportConfig, spec: CallSpec, options: Request
       // The server asked us to come back later: it did not take the request.
       notDelivered = (status === 429 || status === 503) && response.headers.has('retry-after');
     } else {
-      error = timedOut ? new APITimeoutError(`${spec.where}: timed out after ${timeout} ms.`) : new APIConnectionError(`${spec.where}: connection error: ${reason}.`);
+      error = timedOut
+        ? new APITimeoutError(`${spec.where}: timed out after ${timeout} ms.`)
+        : new APIConnectionError(`${spec.where}: connection error: ${reason}.`);
     }
     if (!retryable || retries >= maxRetries || (spec.unsafe && !notDelivered)) {
       // A 4xx means AUI looked at the request and refused it; a timeout or 5xx may have come after it acted.
-      if (spec.unsafe) error.delivered = notDelivered || (status! < 500 && status !== 408) ? false : 'unknown';
+      if (spec.unsafe)
+        error.delivered = notDelivered || (status! < 500 && status !== 408) ? false : 'unknown';
       throw error;
     }
     const wait = retryDelay(response, retries);
@@ -154,7 +174,12 @@ function errorFromReply(response: Response, text: string, key: string): AuiError
     // Not JSON (a proxy's HTML page, say): keep the text as the body.
   }
   const headers = headersToObject(response.headers);
-  return errorFromStatus({ status: response.status, body: redactValue(body, [key]), headers, requestId: headers['x-request-id'] });
+  return errorFromStatus({
+    status: response.status,
+    body: redactValue(body, [key]),
+    headers,
+    requestId: headers['x-request-id'],
+  });
 }
 
 function parse<T>(response: Response, text: string, spec: CallSpec): WithResponse<T> {
@@ -162,7 +187,10 @@ function parse<T>(response: Response, text: string, spec: CallSpec): WithRespons
   try {
     body = JSON.parse(text);
   } catch {
-    throw new ResponseValidationError(`${spec.where}: expected a JSON reply, got ${response.headers.get('content-type') ?? 'no content type'} (status ${response.status}).`, []);
+    throw new ResponseValidationError(
+      `${spec.where}: expected a JSON reply, got ${response.headers.get('content-type') ?? 'no content type'} (status ${response.status}).`,
+      [],
+    );
   }
   const data = checkResponse<T>(spec.schema, body, spec.where);
   const requestId = response.headers.get('x-request-id');
@@ -179,8 +207,14 @@ const REFUSED_OR_UNRESOLVED = /refused|ENOTFOUND|EAI_AGAIN|dns|lookup/i;
 
 /** The error's message, its code and its cause's: where each runtime puts the reason. */
 function describe(error: unknown): string {
-  const { message, code, cause } = (error ?? {}) as { message?: unknown; code?: unknown; cause?: { message?: unknown; code?: unknown } };
-  return [message ?? String(error), code, cause?.code, cause?.message].filter((part) => typeof part === 'string' && part).join(' ');
+  const { message, code, cause } = (error ?? {}) as {
+    message?: unknown;
+    code?: unknown;
+    cause?: { message?: unknown; code?: unknown };
+  };
+  return [message ?? String(error), code, cause?.code, cause?.message]
+    .filter((part) => typeof part === 'string' && part)
+    .join(' ');
 }
 
 function urlOf(base: string, path: string, query: CallSpec['query'] = {}): string {

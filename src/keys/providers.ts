@@ -27,7 +27,8 @@ type Marked = KeyProvider & { [RAW_KEY]?: true };
 
 /** A fixed key. Fine on a server; refused in a browser unless `dangerouslyAllowBrowser`. */
 export function staticKey(key: string): KeyProvider {
-  if (typeof key !== 'string' || key.trim() === '') throw new InvalidRequestError('apiKey: expected a non-empty string', ['apiKey']);
+  if (typeof key !== 'string' || key.trim() === '')
+    throw new InvalidRequestError('apiKey: expected a non-empty string', ['apiKey']);
   return { [RAW_KEY]: true, getKey: () => key } as Marked;
 }
 
@@ -58,7 +59,9 @@ export interface CachedKeyOptions {
  * expiry and whenever the server rejected the key (`forceRefresh`).
  */
 export function cachedKey(
-  load: (request: KeyRequest) => Promise<{ key: string; expiresAt?: number }> | { key: string; expiresAt?: number },
+  load: (
+    request: KeyRequest,
+  ) => Promise<{ key: string; expiresAt?: number }> | { key: string; expiresAt?: number },
   options: CachedKeyOptions = {},
 ): KeyProvider {
   const refreshBefore = options.refreshBefore ?? 60_000;
@@ -67,13 +70,15 @@ export function cachedKey(
 
   return {
     getKey(request) {
-      if (current && !request.forceRefresh && (current.expiresAt ?? Infinity) - refreshBefore > Date.now()) return current.key;
+      if (current && !request.forceRefresh && (current.expiresAt ?? Infinity) - refreshBefore > Date.now())
+        return current.key;
       // Forget a stale or rejected key now, so a failed reload is not followed by it.
       current = undefined;
       // `.finally` runs after `loading` is assigned, even when `load` throws synchronously.
       return (loading ??= (async () => {
         const loaded = await load(request);
-        if (!loaded || typeof loaded.key !== 'string' || loaded.key === '') throw new AuiError('cachedKey: the loader returned no key.');
+        if (!loaded || typeof loaded.key !== 'string' || loaded.key === '')
+          throw new AuiError('cachedKey: the loader returned no key.');
         current = loaded;
         return loaded.key;
       })().finally(() => (loading = undefined)));
@@ -105,6 +110,7 @@ export function toKeyProvider(input: ApiKeyInput | undefined, dangerouslyAllowBr
 /** Asks the provider and checks the answer; never includes the key in any error. */
 export async function resolveKey(provider: KeyProvider, request: KeyRequest): Promise<string> {
   const key = await provider.getKey(request);
-  if (typeof key !== 'string' || key === '') throw new InvalidRequestError('apiKey: expected getKey to return a non-empty string', ['apiKey']);
+  if (typeof key !== 'string' || key === '')
+    throw new InvalidRequestError('apiKey: expected getKey to return a non-empty string', ['apiKey']);
   return key;
 }

@@ -154,8 +154,11 @@ const followupSuggestions: Handler = ({ state, body }) => {
   // With context.task_id, echo the suggestions of that task's last agent message.
   const ctx = b.context;
   const taskId = isObject(ctx) && typeof ctx.task_id === 'string' ? ctx.task_id : undefined;
-  const last = taskId ? [...state.store.history(taskId)].reverse().find((m) => m.sender.type === 'agent') : undefined;
-  const suggestions = last && last.followup_suggestions.length > 0 ? last.followup_suggestions : [...WELCOME_SUGGESTIONS];
+  const last = taskId
+    ? [...state.store.history(taskId)].reverse().find((m) => m.sender.type === 'agent')
+    : undefined;
+  const suggestions =
+    last && last.followup_suggestions.length > 0 ? last.followup_suggestions : [...WELCOME_SUGGESTIONS];
   return json({ suggestions, metadata_id: uuid() });
 };
 
@@ -200,7 +203,9 @@ const renderWidget: Handler = ({ state, body }) => {
   if (bad) return bad;
   if (!isObject(b.variables)) return invalid(['body', 'variables']);
   if (!state.store.getTask(b.task_id as string)) return TASK_NOT_FOUND;
-  const vars = Object.entries(b.variables).map(([k, v]) => ` ${k.replace(/[^A-Za-z0-9_-]/g, '_')}="${attr(v)}"`);
+  const vars = Object.entries(b.variables).map(
+    ([k, v]) => ` ${k.replace(/[^A-Za-z0-9_-]/g, '_')}="${attr(v)}"`,
+  );
   return json({
     rendered_jsx: `<Card template="${attr(b.card_template_code)}" integration="${attr(b.integration_code)}"${vars.join('')} />`,
   });
@@ -211,7 +216,11 @@ const ROUTES: Route[] = [
   { method: 'GET', pattern: ['tasks'], handler: listTasks },
   { method: 'GET', pattern: ['tasks', ':task_id'], handler: getTask },
   { method: 'GET', pattern: ['tasks', ':task_id', 'messages'], handler: taskMessages },
-  { method: 'GET', pattern: ['tasks', ':task_id', 'messages', ':message_id', 'trace-info'], handler: messageTrace },
+  {
+    method: 'GET',
+    pattern: ['tasks', ':task_id', 'messages', ':message_id', 'trace-info'],
+    handler: messageTrace,
+  },
   { method: 'POST', pattern: ['message'], handler: sendMessage },
   { method: 'POST', pattern: ['agent-context'], handler: agentContext },
   { method: 'POST', pattern: ['direct-followup-suggestions'], handler: followupSuggestions },
@@ -243,7 +252,11 @@ export function route(
   if (pathname !== API_PREFIX && !pathname.startsWith(API_PREFIX + '/')) return NOT_FOUND;
   let segments: string[];
   try {
-    segments = pathname.slice(API_PREFIX.length).split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = pathname
+      .slice(API_PREFIX.length)
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     return NOT_FOUND;
   }
@@ -251,7 +264,11 @@ export function route(
   if (hits.length === 0) return NOT_FOUND;
   const hit = hits.find((h) => h.r.method === method);
   if (!hit || !hit.params) {
-    return { status: 405, body: { detail: 'Method Not Allowed' }, headers: { allow: hits.map((h) => h.r.method).join(', ') } };
+    return {
+      status: 405,
+      body: { detail: 'Method Not Allowed' },
+      headers: { allow: hits.map((h) => h.r.method).join(', ') },
+    };
   }
   if (!state.keyOk(headers['x-network-api-key'])) return UNAUTHENTICATED;
   return hit.r.handler({ state, params: hit.params, query, body });

@@ -86,7 +86,11 @@ const FIVE_XX_DESCRIPTIONS: Record<number, string> = {
   504: 'Gateway timeout',
 };
 
-export function validationBody(loc: (string | number)[], msg = 'field required', type = 'value_error.missing'): unknown {
+export function validationBody(
+  loc: (string | number)[],
+  msg = 'field required',
+  type = 'value_error.missing',
+): unknown {
   return { detail: [{ loc, msg, type }] };
 }
 

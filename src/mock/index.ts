@@ -95,7 +95,9 @@ export async function startMockAui(options: MockAuiOptions = {}): Promise<MockAu
       const shape = state.options.productShape;
       state.store.append(
         task_id,
-        entry.role === 'user' ? userMessage(task, entry.text, shape) : agentMessage(task, { text: entry.text }, '', shape),
+        entry.role === 'user'
+          ? userMessage(task, entry.text, shape)
+          : agentMessage(task, { text: entry.text }, '', shape),
       );
     },
     reset() {

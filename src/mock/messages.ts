@@ -21,11 +21,24 @@ const PRODUCT_SUGGESTIONS = [
 
 // Answers to the product follow-ups above, so a demo conversation reads like one.
 const FOLLOWUP_ANSWERS: Array<[RegExp, string]> = [
-  [/price range/i, 'They range from $189.99 (BLACK+DECKER EM044KB19) to $429.00 (Frigidaire Gallery GMBS3068BF). The Panasonic NN-SN98JS sits in between at $358.08 and is the best value for 20+ liters.'],
-  [/stainless/i, 'Yes: the Panasonic NN-SN98JS and the Frigidaire Gallery both come in stainless steel. The BLACK+DECKER is black only.'],
-  [/energy/i, 'The Panasonic NN-SN98JS: its inverter heats evenly and draws less power at partial settings than the other two.'],
+  [
+    /price range/i,
+    'They range from $189.99 (BLACK+DECKER EM044KB19) to $429.00 (Frigidaire Gallery GMBS3068BF). The Panasonic NN-SN98JS sits in between at $358.08 and is the best value for 20+ liters.',
+  ],
+  [
+    /stainless/i,
+    'Yes: the Panasonic NN-SN98JS and the Frigidaire Gallery both come in stainless steel. The BLACK+DECKER is black only.',
+  ],
+  [
+    /energy/i,
+    'The Panasonic NN-SN98JS: its inverter heats evenly and draws less power at partial settings than the other two.',
+  ],
 ];
-const AFTER_FOLLOWUP = ['Add the Panasonic to my cart', 'Compare the Panasonic and the Frigidaire', 'Show me smaller models'];
+const AFTER_FOLLOWUP = [
+  'Add the Panasonic to my cart',
+  'Compare the Panasonic and the Frigidaire',
+  'Show me smaller models',
+];
 
 /** Deterministic, so tests can assert on it; products only when a microwave is mentioned. */
 export function defaultReply(text: string): MockAgentReply {
@@ -58,7 +71,11 @@ export function splitChunks(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
-function productBody(products: readonly MockProduct[], shape: ProductShape, category: string): Record<string, unknown> {
+function productBody(
+  products: readonly MockProduct[],
+  shape: ProductShape,
+  category: string,
+): Record<string, unknown> {
   if (shape === 'options') {
     return {
       options: products.map((p) => ({
@@ -79,7 +96,9 @@ function productBody(products: readonly MockProduct[], shape: ProductShape, cate
       query: {},
       parameters: [
         { param: 'product_name', title: 'Product name', value: p.name, type: 'string' },
-        ...(p.price === undefined ? [] : [{ param: 'price', title: 'Price', value: p.price, type: 'string' }]),
+        ...(p.price === undefined
+          ? []
+          : [{ param: 'price', title: 'Price', value: p.price, type: 'string' }]),
       ],
       is_recommended: p.recommended ?? false,
     })),

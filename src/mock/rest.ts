@@ -21,11 +21,19 @@ function baseHeaders(extra: Record<string, string> = {}): Record<string, string>
   };
 }
 
-function write(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, contentType?: string): void {
+function write(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  contentType?: string,
+): void {
   if (res.destroyed || res.writableEnded) return;
   const raw = typeof body === 'string';
   const text = raw ? body : JSON.stringify(body);
-  const type = contentType ?? (raw && body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'application/json');
+  const type =
+    contentType ??
+    (raw && body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'application/json');
   const all = baseHeaders(headers);
   // A fault's own content-type header wins over the default.
   if (!Object.keys(all).some((h) => h.toLowerCase() === 'content-type')) all['content-type'] = type;
@@ -69,7 +77,12 @@ function preflight(req: IncomingMessage, res: ServerResponse): void {
   res.end();
 }
 
-async function applyFault(state: MockState, fault: RestFault, res: ServerResponse, real: () => Reply): Promise<void> {
+async function applyFault(
+  state: MockState,
+  fault: RestFault,
+  res: ServerResponse,
+  real: () => Reply,
+): Promise<void> {
   if (fault.delayMs !== undefined && fault.delayMs > 0) {
     if (!(await state.timers.sleep(fault.delayMs))) {
       res.destroy();
@@ -78,7 +91,10 @@ async function applyFault(state: MockState, fault: RestFault, res: ServerRespons
   }
   // passThrough runs the real handler even if the client already gave up, so its side
   // effects (a stored message) happen; the fault's status/body/hangUp still decide the answer.
-  const passed = fault.passThrough || (fault.status === undefined && fault.body === undefined && !fault.hangUp) ? real() : undefined;
+  const passed =
+    fault.passThrough || (fault.status === undefined && fault.body === undefined && !fault.hangUp)
+      ? real()
+      : undefined;
   if (fault.hangUp) {
     res.destroy();
     return;

@@ -35,7 +35,9 @@ function errorFrame(e: ErrorSpec): string {
   return JSON.stringify({
     status_code: e.status_code,
     description: e.description ?? ERROR_DESCRIPTIONS[e.status_code] ?? 'Error',
-    message: e.message ?? (e.status_code >= 500 ? 'An unexpected error occurred.' : 'The request could not be processed.'),
+    message:
+      e.message ??
+      (e.status_code >= 500 ? 'An unexpected error occurred.' : 'The request could not be processed.'),
     extra_data: e.extra_data ?? {},
   });
 }
@@ -143,7 +145,10 @@ class Connection {
       this.fail(422, 'Invalid JSON message');
       return;
     }
-    const f = typeof frame === 'object' && frame !== null && !Array.isArray(frame) ? (frame as Record<string, unknown>) : {};
+    const f =
+      typeof frame === 'object' && frame !== null && !Array.isArray(frame)
+        ? (frame as Record<string, unknown>)
+        : {};
     if (typeof f.task_id !== 'string') return this.fail(422, 'field required: task_id');
     if (typeof f.text !== 'string') return this.fail(422, 'field required: text');
     const task = state.store.getTask(f.task_id);
@@ -154,7 +159,9 @@ class Connection {
       closeWith(this.ws, 1008, 'Invalid API key');
       return;
     }
-    const interrupts = fault !== undefined && (fault.kind === 'drop' || fault.kind === 'close' || fault.kind === 'error-frame');
+    const interrupts =
+      fault !== undefined &&
+      (fault.kind === 'drop' || fault.kind === 'close' || fault.kind === 'error-frame');
     const shape = state.options.productShape;
     const recordUser = !interrupts || (fault.recordUser ?? true);
     if (recordUser) state.store.append(task.id, userMessage(task, f.text, shape));
@@ -222,7 +229,11 @@ class Connection {
     } else {
       const error = fault.error ?? { status_code: 500 };
       this.ws.send(errorFrame(error));
-      closeWith(this.ws, error.status_code >= 500 ? 1011 : 1008, error.status_code >= 500 ? 'Internal error' : 'Policy violation');
+      closeWith(
+        this.ws,
+        error.status_code >= 500 ? 1011 : 1008,
+        error.status_code >= 500 ? 'Internal error' : 'Policy violation',
+      );
     }
   }
 }
@@ -238,7 +249,13 @@ export function attachSockets(server: Server, state: MockState): SocketHalf {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const headers = headerRecord(req.headers);
-    state.requests.push({ method: 'WS', path: url.pathname, query: queryRecord(url.searchParams), headers, body: undefined });
+    state.requests.push({
+      method: 'WS',
+      path: url.pathname,
+      query: queryRecord(url.searchParams),
+      headers,
+      body: undefined,
+    });
     socket.on('error', () => {});
     if (state.closed) return rejectUpgrade(socket, 503, 'Service Unavailable');
     if (url.pathname !== SESSION_PATH) return rejectUpgrade(socket, 404, 'Not Found');

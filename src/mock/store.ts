@@ -3,7 +3,8 @@
 
 export const AGENT_ID = 'intelligent-agent';
 
-export const WELCOME_MESSAGE = "Hi! I'm here to help you find the perfect product. What are you looking for today?";
+export const WELCOME_MESSAGE =
+  "Hi! I'm here to help you find the perfect product. What are you looking for today?";
 // The spec's verbatim create-task example.
 export const WELCOME_SUGGESTIONS: readonly string[] = [
   'Show me your best sellers',

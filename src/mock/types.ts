@@ -107,7 +107,12 @@ export interface TurnFault {
   /** Default 3000. */
   laterMs?: number;
   /** For 'error-frame'; default status 500. Closed with 1011 for 5xx, else 1008. */
-  error?: { status_code: number; description?: string; message?: string; extra_data?: Record<string, unknown> };
+  error?: {
+    status_code: number;
+    description?: string;
+    message?: string;
+    extra_data?: Record<string, unknown>;
+  };
   /** For 'slow': the per-frame delay; default 50. */
   frameDelayMs?: number;
   /** Apply to this many turns; default 1. */

@@ -26,6 +26,11 @@ export function createLog(logger: Logger | undefined, level: LogLevel = 'warn'):
   const threshold = LEVELS.indexOf(level);
   return (lineLevel, message, ...rest) => {
     if (LEVELS.indexOf(lineLevel) < threshold) return;
-    sink[lineLevel](`[aui-messaging] ${redact(message)}`, ...rest.map((item) => redactValue(item instanceof Error ? { name: item.name, message: item.message } : item)));
+    sink[lineLevel](
+      `[aui-messaging] ${redact(message)}`,
+      ...rest.map((item) =>
+        redactValue(item instanceof Error ? { name: item.name, message: item.message } : item),
+      ),
+    );
   };
 }

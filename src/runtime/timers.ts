@@ -20,4 +20,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export const jitter = (attempt: number, base: number, max: number): number => Math.round(Math.random() * Math.min(max, base * 2 ** attempt));
+export const jitter = (attempt: number, base: number, max: number): number =>
+  Math.round(Math.random() * Math.min(max, base * 2 ** attempt));

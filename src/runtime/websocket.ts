@@ -33,7 +33,9 @@ export interface SocketHandlers {
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
   ws.addEventListener('open', on.open);
   ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
-  ws.addEventListener('close', (event: { code: number; reason: string }) => on.close(event.code, event.reason));
+  ws.addEventListener('close', (event: { code: number; reason: string }) =>
+    on.close(event.code, event.reason),
+  );
   ws.addEventListener('error', () => {});
 }
 
@@ -52,8 +54,12 @@ type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?:
 export function webSocketSource(user?: unknown): WebSocketSource {
   if (user) return { ctor: user as WebSocketConstructor, headers: false };
   const g = globalThis as unknown as Globals;
-  if (typeof g.WebSocket !== 'function') throw new APIConnectionError('No WebSocket here: pass the `WebSocket` option.');
+  if (typeof g.WebSocket !== 'function')
+    throw new APIConnectionError('No WebSocket here: pass the `WebSocket` option.');
   // Not Deno: '' reads as version 0.
   const [major = 0, minor = 0] = (g.Deno?.version?.deno ?? '').split('.').map(Number);
-  return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || major > 2 || (major === 2 && minor >= 5) };
+  return {
+    ctor: g.WebSocket as WebSocketConstructor,
+    headers: Boolean(g.Bun) || major > 2 || (major === 2 && minor >= 5),
+  };
 }

@@ -38,5 +38,8 @@ function check(
   if (root) path.unshift(root);
   // valibot says "Invalid type: Expected string but received undefined"; keep the useful half.
   // Our own rules (`custom`) expect "unknown": their message says what they expected instead.
-  throw new Failure(`${prefix} ${path.join('.') || '(root)'}: expected ${issue.type === 'custom' ? issue.message : issue.expected}, received ${issue.received}`, path);
+  throw new Failure(
+    `${prefix} ${path.join('.') || '(root)'}: expected ${issue.type === 'custom' ? issue.message : issue.expected}, received ${issue.received}`,
+    path,
+  );
 }

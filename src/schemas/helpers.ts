@@ -12,7 +12,9 @@ import type { Card, Message, ParameterType, ProductOption } from './wire.ts';
  */
 export function parseCreatedAt(value: string | null | undefined): Date | undefined {
   if (typeof value !== 'string') return undefined;
-  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    value.trim(),
+  );
   if (!match) return undefined;
   const [, day, time, fraction = '', zone = 'Z'] = match;
   const millis = fraction ? `.${fraction.slice(0, 3).padEnd(3, '0')}` : '';
@@ -33,17 +35,30 @@ export interface Product {
 }
 
 /** Both product shapes (`cards` with `parameters`; `options`/`variants_options` with `widget_parameters`) as one list. */
-export function productsOf(message: Pick<Message, 'cards' | 'options' | 'variants_options'> | null | undefined): Product[] {
+export function productsOf(
+  message: Pick<Message, 'cards' | 'options' | 'variants_options'> | null | undefined,
+): Product[] {
   const out: Product[] = [];
   for (const card of message?.cards ?? []) {
     const parameters = (card.parameters ?? []).map((p) => ({ ...p, value: p.value }));
     out.push(product(card.name, card.is_recommended ?? false, parameters, 'card', card));
   }
-  for (const [source, list] of [['option', message?.options], ['variant', message?.variants_options]] as const) {
+  for (const [source, list] of [
+    ['option', message?.options],
+    ['variant', message?.variants_options],
+  ] as const) {
     for (const option of list ?? []) {
       const parameters = option.widget_parameters ?? [];
       const named = parameters.find((p) => /^(product )?name$/i.test(p.title));
-      out.push(product(typeof named?.value === 'string' ? named.value : undefined, option.is_recommended ?? false, parameters, source, option));
+      out.push(
+        product(
+          typeof named?.value === 'string' ? named.value : undefined,
+          option.is_recommended ?? false,
+          parameters,
+          source,
+          option,
+        ),
+      );
     }
   }
   return out;

@@ -21,18 +21,24 @@ export const text = (test: (value: string) => boolean, message: string) =>
 export const nonEmpty = text(Boolean, 'a non-empty string');
 
 /** A number ≥ min. */
-export const atLeast = (min: number) => v.custom<number>((n) => typeof n === 'number' && n >= min, `a number >= ${min}`);
+export const atLeast = (min: number) =>
+  v.custom<number>((n) => typeof n === 'number' && n >= min, `a number >= ${min}`);
 
 /** An integer ≥ min (counts: retries, pages). */
-export const integerFrom = (min: number) => v.custom<number>((n) => Number.isInteger(n) && (n as number) >= min, `an integer >= ${min}`);
+export const integerFrom = (min: number) =>
+  v.custom<number>((n) => Number.isInteger(n) && (n as number) >= min, `an integer >= ${min}`);
 
-export const oneOf = <T extends string>(values: readonly T[]) => v.custom<T>((value) => values.includes(value as T), `one of ${values.join(' | ')}`);
+export const oneOf = <T extends string>(values: readonly T[]) =>
+  v.custom<T>((value) => values.includes(value as T), `one of ${values.join(' | ')}`);
 
 const object = AnyObjectSchema;
 
 /** Extra HTTP headers: an object of strings. */
 export const headers = v.optional(
-  v.custom<Record<string, string>>((value) => isRecord(value) && Object.values(value).every((item) => typeof item === 'string'), 'an object of strings'),
+  v.custom<Record<string, string>>(
+    (value) => isRecord(value) && Object.values(value).every((item) => typeof item === 'string'),
+    'an object of strings',
+  ),
 );
 
 const id = nonEmpty;
@@ -43,7 +49,9 @@ export const IdSchema = id;
 
 export const RequestOptionsSchema = v.optional(
   v.looseObject({
-    signal: v.optional(v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'an AbortSignal')),
+    signal: v.optional(
+      v.custom<AbortSignal>((value) => isRecord(value) && 'aborted' in value, 'an AbortSignal'),
+    ),
     timeout: v.optional(atLeast(1)),
     maxRetries: v.optional(integerFrom(0)),
     headers,

@@ -32,7 +32,16 @@ export interface Party {
 }
 
 export type ParameterType =
-  | 'boolean' | 'numeric' | 'string' | 'datetime' | 'date' | 'time' | 'object' | 'list_of_objects' | 'enum' | 'array'
+  | 'boolean'
+  | 'numeric'
+  | 'string'
+  | 'datetime'
+  | 'date'
+  | 'time'
+  | 'object'
+  | 'list_of_objects'
+  | 'enum'
+  | 'array'
   | (string & {});
 
 /** A product parameter in the `cards` shape. */
@@ -117,7 +126,8 @@ export interface RenderedWidget {
 
 /** A value of one `typeof` type. A custom rule rather than v.number() and friends: every valibot
  * function used costs bytes in every app (schemas/params has the rest of this vocabulary). */
-export const typed = <T>(type: 'string' | 'number' | 'boolean' | 'function') => v.custom<T>((value) => typeof value === type, type);
+export const typed = <T>(type: 'string' | 'number' | 'boolean' | 'function') =>
+  v.custom<T>((value) => typeof value === type, type);
 
 /** A string (valibot's own `string()` would be one more function in every bundle). */
 export const str = typed<string>('string');
@@ -148,7 +158,9 @@ export const MessageSchema = v.looseObject({
   text: str,
   created_at: v.optional(str),
   sender: v.optional(v.looseObject({ type: str })),
-  cards: v.nullish(v.array(v.looseObject({ name: v.optional(str), parameters: v.nullish(v.array(ParameterSchema)) }))),
+  cards: v.nullish(
+    v.array(v.looseObject({ name: v.optional(str), parameters: v.nullish(v.array(ParameterSchema)) })),
+  ),
   options: v.nullish(v.array(OptionSchema)),
   variants_options: v.nullish(v.array(OptionSchema)),
   followup_suggestions: v.nullish(strings),

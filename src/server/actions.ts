@@ -34,13 +34,19 @@ export const ACTIONS: Record<RouteName, (ctx: ActionContext) => Promise<Response
   async createTask(ctx) {
     const { user, client, ownership } = ctx;
     const params = { ...(await shape(ctx, { user_id: user.userId })), user_id: user.userId };
-    const task = await client.tasks.create(params as Parameters<AuiClient['tasks']['create']>[0], signal(ctx));
+    const task = await client.tasks.create(
+      params as Parameters<AuiClient['tasks']['create']>[0],
+      signal(ctx),
+    );
     ownership.remember(user.userId, task.id);
     return json(task, 200, ctx.headers);
   },
 
   async listTasks(ctx) {
-    const page = await ctx.client.tasks.list({ user_id: ctx.user.userId, ...pageInput(ctx.url.searchParams) }, signal(ctx));
+    const page = await ctx.client.tasks.list(
+      { user_id: ctx.user.userId, ...pageInput(ctx.url.searchParams) },
+      signal(ctx),
+    );
     return json(page, 200, ctx.headers);
   },
 
@@ -81,7 +87,8 @@ async function mustOwn(ctx: ActionContext, task_id: string): Promise<void> {
 async function shape(ctx: ActionContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!ctx.transform) return body;
   const out = await ctx.transform({ ...body }, ctx.user);
-  if (typeof out !== 'object' || out === null || Array.isArray(out)) throw new TypeError('transform must return an object.');
+  if (typeof out !== 'object' || out === null || Array.isArray(out))
+    throw new TypeError('transform must return an object.');
   return out;
 }
 

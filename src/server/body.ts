@@ -28,7 +28,8 @@ export async function readJson(request: Request, maxBytes: number): Promise<Reco
   } catch {
     throw badInput('The body is not valid JSON.', 'body');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('The body must be a JSON object.', 'body');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badInput('The body must be a JSON object.', 'body');
   return value as Record<string, unknown>;
 }
 

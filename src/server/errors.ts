@@ -68,18 +68,27 @@ export function publicError(error: unknown): PublicError {
 }
 
 function describe(error: unknown): PublicError {
-  const fail = (status: number, type: string, message: string): PublicError => ({ status, envelope: { type, status, message } });
+  const fail = (status: number, type: string, message: string): PublicError => ({
+    status,
+    envelope: { type, status, message },
+  });
   if (!(error instanceof AuiError)) {
     log('error', 'createAuiHandler: the request failed in app code (authorize, transform or apiKey).', error);
     return fail(500, 'InternalServerError', 'The server failed to handle the request.');
   }
-  if (error instanceof APIUserAbortError) return { status: 499, envelope: { type: 'APIUserAbortError', message: 'The request was aborted.' } };
+  if (error instanceof APIUserAbortError)
+    return { status: 499, envelope: { type: 'APIUserAbortError', message: 'The request was aborted.' } };
   // The SDK's own wording (task id, delivered, partial text): nothing from upstream in it.
   if (error instanceof TurnInterruptedError) return { status: 502, envelope: toErrorEnvelope(error) };
-  if (error instanceof APITimeoutError) return { status: 504, envelope: { type: 'APITimeoutError', message: 'AUI did not answer in time.' } };
-  if (error instanceof APIConnectionError) return { status: 502, envelope: { type: 'APIConnectionError', message: 'AUI could not be reached.' } };
+  if (error instanceof APITimeoutError)
+    return { status: 504, envelope: { type: 'APITimeoutError', message: 'AUI did not answer in time.' } };
+  if (error instanceof APIConnectionError)
+    return { status: 502, envelope: { type: 'APIConnectionError', message: 'AUI could not be reached.' } };
   if (error instanceof ResponseValidationError) {
-    return { status: 502, envelope: { type: 'ResponseValidationError', message: 'AUI sent a reply that could not be read.' } };
+    return {
+      status: 502,
+      envelope: { type: 'ResponseValidationError', message: 'AUI sent a reply that could not be read.' },
+    };
   }
   if (!(error instanceof APIError)) {
     // InvalidRequestError from the client: a transform that produced bad params, or no key.
@@ -92,8 +101,11 @@ function describe(error: unknown): PublicError {
   if (status === 429) {
     const envelope = toErrorEnvelope(error);
     envelope.message = 'AUI is rate limiting requests; try again later.';
-    const seconds = envelope.retry_after_ms === undefined ? undefined : Math.ceil(envelope.retry_after_ms / 1000);
-    return seconds === undefined ? { status, envelope } : { status, envelope, headers: { 'retry-after': String(seconds) } };
+    const seconds =
+      envelope.retry_after_ms === undefined ? undefined : Math.ceil(envelope.retry_after_ms / 1000);
+    return seconds === undefined
+      ? { status, envelope }
+      : { status, envelope, headers: { 'retry-after': String(seconds) } };
   }
   // A 401/403 from AUI is the proxy's key, not the browser's login: never a 401 the app would
   // read as "sign in again".

@@ -26,9 +26,13 @@ export function checkId(id: unknown): string {
 }
 
 /** `{ task_id, text }` and nothing else from a browser's message body. Length first: 413 precedes 404. */
-export function messageInput(body: Record<string, unknown>, maxTextLength: number): { task_id: string; text: string } {
+export function messageInput(
+  body: Record<string, unknown>,
+  maxTextLength: number,
+): { task_id: string; text: string } {
   const { text, task_id } = body;
-  if (typeof text === 'string' && text.length > maxTextLength) throw new Refusal(413, `The text is longer than ${maxTextLength} characters.`);
+  if (typeof text === 'string' && text.length > maxTextLength)
+    throw new Refusal(413, `The text is longer than ${maxTextLength} characters.`);
   if (typeof task_id !== 'string') throw badInput('task_id must be a string.', 'task_id');
   const id = checkId(task_id);
   if (typeof text !== 'string' || text === '') throw badInput('text must be a non-empty string.', 'text');

@@ -50,6 +50,11 @@ export async function checkTurnRate(limits: ResolvedLimits, userId: string): Pro
   const count = await limits.counter.hit(`aui-turns:${userId}`, TURN_WINDOW_MS);
   if (count > limits.turnsPerMinute) {
     // The counter reports counts, not window edges: a full window is the honest upper bound.
-    throw new Refusal(429, `More than ${limits.turnsPerMinute} messages a minute; try again later.`, { retry_after_ms: TURN_WINDOW_MS }, { 'retry-after': String(TURN_WINDOW_MS / 1000) });
+    throw new Refusal(
+      429,
+      `More than ${limits.turnsPerMinute} messages a minute; try again later.`,
+      { retry_after_ms: TURN_WINDOW_MS },
+      { 'retry-after': String(TURN_WINDOW_MS / 1000) },
+    );
   }
 }

@@ -11,10 +11,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuiHandler } from './types.ts';
 
-const FAILED = '{"error":{"type":"InternalServerError","status":500,"message":"The server failed to handle the request."}}';
+const FAILED =
+  '{"error":{"type":"InternalServerError","status":500,"message":"The server failed to handle the request."}}';
 
 // Generic so a handler typed for a Workers-style `env` is accepted too; Node passes no env.
-export function toNodeListener<Env = unknown>(handler: AuiHandler<Env>): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeListener<Env = unknown>(
+  handler: AuiHandler<Env>,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     serve(handler, req, res).catch(() => {
       // The handler answers its own errors; this is a broken socket or a bug in the piping.
@@ -28,7 +31,11 @@ export function toNodeListener<Env = unknown>(handler: AuiHandler<Env>): (req: I
   };
 }
 
-async function serve<Env>(handler: AuiHandler<Env>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve<Env>(
+  handler: AuiHandler<Env>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const controller = new AbortController();
   // 'close' before the response finished means the browser (or its connection) went away.
   res.once('close', () => {
@@ -49,7 +56,8 @@ async function serve<Env>(handler: AuiHandler<Env>, req: IncomingMessage, res: S
 function toRequest(req: IncomingMessage, signal: AbortSignal, body: { cut: boolean }): Request {
   const url = requestUrl(req);
   const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  for (let i = 0; i < req.rawHeaders.length; i += 2)
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
   const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (method !== 'GET' && method !== 'HEAD') {

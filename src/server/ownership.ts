@@ -54,7 +54,12 @@ export class Ownership {
 // Task ids never contain a newline (see ./ids), so the pair cannot be confused.
 const key = (userId: string, taskId: string) => `${userId}\n${taskId}`;
 
-async function scan(client: AuiClient, userId: string, taskId: string, options: { signal?: AbortSignal }): Promise<boolean> {
+async function scan(
+  client: AuiClient,
+  userId: string,
+  taskId: string,
+  options: { signal?: AbortSignal },
+): Promise<boolean> {
   let seen = 0;
   for await (const task of client.tasks.iterate({ user_id: userId, size: 100 }, options)) {
     if (task.id === taskId) return true;

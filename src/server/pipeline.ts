@@ -20,7 +20,8 @@ import { type MakeClient, upstreamClients } from './upstream.ts';
 
 export function buildHandler<Env>(options: AuiHandlerOptions<Env>, make: MakeClient): AuiHandler<Env> {
   // Checked once, at creation: a proxy without authorize would hand the key to anyone.
-  if (typeof options?.authorize !== 'function') throw new InvalidRequestError('createAuiHandler: `authorize` is required.', ['authorize']);
+  if (typeof options?.authorize !== 'function')
+    throw new InvalidRequestError('createAuiHandler: `authorize` is required.', ['authorize']);
   const base = normaliseBase(options.basePath ?? '/api/aui');
   const limits = resolveLimits(options.limits);
   const origins = options.cors ? new Set(options.cors.origins) : undefined;
@@ -35,18 +36,31 @@ export function buildHandler<Env>(options: AuiHandlerOptions<Env>, make: MakeCli
       if (match.kind === 'unknown') throw notFound();
       headers = corsHeaders(request, origins);
       if (request.method === 'OPTIONS' && origins) return preflight(request, origins, match.allow);
-      if (match.kind === 'method') throw new Refusal(405, `Use ${match.allow.join(' or ')}.`, {}, { allow: match.allow.join(', ') });
+      if (match.kind === 'method')
+        throw new Refusal(405, `Use ${match.allow.join(' or ')}.`, {}, { allow: match.allow.join(', ') });
       checkOrigin(request, origins);
       const user = await options.authorize(request, env);
       if (!user) throw new Refusal(401, 'Not signed in.');
-      if (typeof user.userId !== 'string' || user.userId === '') throw new TypeError('authorize must return { userId: string } or null.');
+      if (typeof user.userId !== 'string' || user.userId === '')
+        throw new TypeError('authorize must return { userId: string } or null.');
       let body: Record<string, unknown> = {};
       if (request.method === 'POST') {
         requireJson(request);
         body = await readJson(request, limits.maxBodyBytes);
       }
       const client = await clientFor(env);
-      return await ACTIONS[match.route]({ request, url, user, body, rawId: match.rawId, client, limits, ownership, transform: options.transform, headers });
+      return await ACTIONS[match.route]({
+        request,
+        url,
+        user,
+        body,
+        rawId: match.rawId,
+        client,
+        limits,
+        ownership,
+        transform: options.transform,
+        headers,
+      });
     } catch (error) {
       return errorResponse(publicError(error), headers);
     }

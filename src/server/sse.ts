@@ -22,5 +22,8 @@ export function sseResponse(upstream: MessageStream, headers: Record<string, str
       .on('error', (error) => sink.fail(fromErrorEnvelope(publicError(error).envelope)));
     return () => upstream.abort();
   });
-  return new Response(safe.toReadableStream({ pingMs: PING_MS }), { status: 200, headers: { ...headers, ...SSE_HEADERS } });
+  return new Response(safe.toReadableStream({ pingMs: PING_MS }), {
+    status: 200,
+    headers: { ...headers, ...SSE_HEADERS },
+  });
 }

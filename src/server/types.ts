@@ -44,7 +44,10 @@ export interface AuiHandlerOptions<Env = unknown> {
   /** Required: no anonymous proxy. `null` → 401. */
   authorize: (request: Request, env?: Env) => AuiUser | null | Promise<AuiUser | null>;
   /** The only way `agent`, `agent_variables` or `context` reach AUI. Gets the body after the browser's extras were dropped. */
-  transform?: (body: Record<string, unknown>, user: AuiUser) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  transform?: (
+    body: Record<string, unknown>,
+    user: AuiUser,
+  ) => Record<string, unknown> | Promise<Record<string, unknown>>;
   limits?: AuiHandlerLimits;
   /** Off by default (same-origin only). With it, these exact origins may call cross-origin. */
   cors?: { origins: string[] };
@@ -56,7 +59,11 @@ type Method = (request: Request, ...rest: unknown[]) => Promise<Response>;
  * Call it, or use `.GET`/`.POST` (Next.js, Remix) or `.fetch` (Workers, Deno, Bun). `.OPTIONS`
  * answers CORS preflights when `cors` is on (Next.js routes each method separately).
  */
-export type AuiHandler<Env = unknown> = ((request: Request, env?: Env, ctx?: unknown) => Promise<Response>) & {
+export type AuiHandler<Env = unknown> = ((
+  request: Request,
+  env?: Env,
+  ctx?: unknown,
+) => Promise<Response>) & {
   GET: Method;
   POST: Method;
   OPTIONS: Method;

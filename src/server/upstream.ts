@@ -17,7 +17,10 @@ export type MakeClient = (options: AuiClientOptions) => AuiClient;
 // Distinct keys seen from `env` at once: the current one and a few during a rotation.
 const KEYS_KEPT = 4;
 
-export function upstreamClients<Env>(options: AuiHandlerOptions<Env>, make: MakeClient): (env: Env | undefined) => Promise<AuiClient> {
+export function upstreamClients<Env>(
+  options: AuiHandlerOptions<Env>,
+  make: MakeClient,
+): (env: Env | undefined) => Promise<AuiClient> {
   const { client, apiKey } = options;
   if (client) return () => Promise.resolve(client);
   const base: AuiClientOptions = {};
@@ -28,7 +31,8 @@ export function upstreamClients<Env>(options: AuiHandlerOptions<Env>, make: Make
     const clients = new Lru<string, AuiClient>(KEYS_KEPT);
     return async (env) => {
       const key = await apiKey(env as Env);
-      if (typeof key !== 'string' || key === '') throw new InvalidRequestError('apiKey(env) returned no key.', ['apiKey']);
+      if (typeof key !== 'string' || key === '')
+        throw new InvalidRequestError('apiKey(env) returned no key.', ['apiKey']);
       let made = clients.get(key);
       if (!made) clients.set(key, (made = make({ ...base, apiKey: key })));
       return made;

@@ -43,7 +43,13 @@ export function resolveSessionOptions(...layers: Array<SessionOptions | undefine
     return defaults;
   };
   return {
-    ...merge({ connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 }, layers),
-    reconnect: merge({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }, layers.map((layer) => layer?.reconnect)),
+    ...merge(
+      { connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 },
+      layers,
+    ),
+    reconnect: merge(
+      { maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 },
+      layers.map((layer) => layer?.reconnect),
+    ),
   };
 }

@@ -36,7 +36,8 @@ export class WatermarkStore {
   set(task_id: string, watermark: Watermark): void {
     this.#entries.delete(task_id);
     this.#entries.set(task_id, watermark);
-    if (this.#entries.size > WATERMARKS_KEPT) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (this.#entries.size > WATERMARKS_KEPT)
+      this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
   /** Records a history read: the watermark for a task's first turn. */
@@ -94,7 +95,8 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
       // Only [ours] or [ours, reply] is unambiguous: any other entry could be a late reply to an
       // earlier turn or another tab's message, and delivering it would put words in the agent's mouth.
       const [first, second, ...rest] = after;
-      if (first && !(sentBy(first, 'user') && first.text === input.text)) return { action: 'fail', delivered };
+      if (first && !(sentBy(first, 'user') && first.text === input.text))
+        return { action: 'fail', delivered };
       if (first) {
         delivered = true;
         if (rest.length > 0 || (second && !sentBy(second, 'agent'))) return { action: 'fail', delivered };
@@ -110,7 +112,10 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
     }
     const left = deadline - Date.now();
     if (left <= 0) return { action: 'fail', delivered };
-    await sleep(Math.min(left, pauseUntil === undefined ? wait : Math.max(0, pauseUntil - Date.now())), signal).catch(() => undefined);
+    await sleep(
+      Math.min(left, pauseUntil === undefined ? wait : Math.max(0, pauseUntil - Date.now())),
+      signal,
+    ).catch(() => undefined);
   }
 }
 

@@ -96,7 +96,8 @@ interface Ending {
 const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Where a turn's message stands when it fails without a better answer: a frame proves AUI had it. */
-const deliveredOf = (turn: Turn): Delivered => (turn.connection ? (turn.sink.frames > 0 ? true : 'unknown') : false);
+const deliveredOf = (turn: Turn): Delivered =>
+  turn.connection ? (turn.sink.frames > 0 ? true : 'unknown') : false;
 
 export class Session {
   // Shared by every session of a client (held, not copied: a thousand idle sessions carry one).
@@ -146,14 +147,15 @@ export class Session {
     const { signal, timeout } = options;
     let turn: Turn | undefined;
     const stream = new MessageStream((sink) => {
-      const payload = JSON.stringify(params.context == null ? { task_id: params.task_id, text: params.text } : params);
+      const payload = JSON.stringify(
+        params.context == null ? { task_id: params.task_id, text: params.text } : params,
+      );
       const bytes = encoder.encode(payload).length;
-      const refused =
-        this.#closing // also true once closed
-          ? new SessionClosedError()
-          : this.#queuedBytes + bytes > this.#options.maxQueueBytes
-            ? new APIConnectionError('session: queue full (maxQueueBytes); the turn was not sent.')
-            : undefined;
+      const refused = this.#closing // also true once closed
+        ? new SessionClosedError()
+        : this.#queuedBytes + bytes > this.#options.maxQueueBytes
+          ? new APIConnectionError('session: queue full (maxQueueBytes); the turn was not sent.')
+          : undefined;
       if (refused) {
         refused.delivered = false;
         return void queueMicrotask(() => sink.fail(refused));
@@ -202,10 +204,15 @@ export class Session {
     let source: WebSocketSource;
     let key: string;
     try {
-      [source, key] = await Promise.all([this.#deps.webSocket(), resolveKey(this.#deps.keys, { forceRefresh: this.#forceRefresh })]);
+      [source, key] = await Promise.all([
+        this.#deps.webSocket(),
+        resolveKey(this.#deps.keys, { forceRefresh: this.#forceRefresh }),
+      ]);
     } catch (error) {
       this.#connecting = false;
-      return this.#failAll(() => (error instanceof AuiError ? error : new APIConnectionError('session: could not connect.')));
+      return this.#failAll(() =>
+        error instanceof AuiError ? error : new APIConnectionError('session: could not connect.'),
+      );
     }
     this.#forceRefresh = this.#connecting = false;
     if ((this.#state as SessionState) === 'closed') return;
@@ -215,14 +222,21 @@ export class Session {
     let ws: WebSocketLike;
     try {
       // Never an options object to a standard or user-supplied constructor (see runtime/websocket).
-      ws = source.headers ? new source.ctor(url.href, { headers: { 'x-network-api-key': key } }) : new source.ctor(url.href);
+      ws = source.headers
+        ? new source.ctor(url.href, { headers: { 'x-network-api-key': key } })
+        : new source.ctor(url.href);
       ws.binaryType = 'arraybuffer';
     } catch {
       // The constructor's own error names the URL, and the URL carries the key: say less.
-      return this.#failAll(() => new APIConnectionError('session: could not create a WebSocket (check wsUrl).'));
+      return this.#failAll(
+        () => new APIConnectionError('session: could not create a WebSocket (check wsUrl).'),
+      );
     }
     const connection: Connection = (this.#connection = { ws, openedAt: 0, frames: 0 });
-    connection.timer = setTimeout(() => this.#lost(connection, 'connect timeout'), this.#options.connectTimeout);
+    connection.timer = setTimeout(
+      () => this.#lost(connection, 'connect timeout'),
+      this.#options.connectTimeout,
+    );
     (source.listen ?? listen)(ws, {
       open: () => {
         if (connection.closed) return;
@@ -241,7 +255,8 @@ export class Session {
     if (connection.closed) return;
     connection.frames++;
     const turn = this.#current;
-    if (turn?.connection !== connection || turn.recovering) return this.#deps.log('debug', 'session: a stray frame was ignored.');
+    if (turn?.connection !== connection || turn.recovering)
+      return this.#deps.log('debug', 'session: a stray frame was ignored.');
     turn.lastFrameAt = Date.now();
     let frame: Frame;
     try {
@@ -271,7 +286,8 @@ export class Session {
     this.#deps.log('debug', `session: closed ${code} ${reason}`);
     // A socket that stayed open for minUptime had its key accepted: a later 1008 starts afresh.
     if (this.#uptimeReached(connection)) this.#authRetried = false;
-    if (code !== 1008 || !connection.openedAt || connection.frames > 0) return this.#lost(connection, `close ${code}`);
+    if (code !== 1008 || !connection.openedAt || connection.frames > 0)
+      return this.#lost(connection, `close ${code}`);
     // 1008 with no frame since open: refresh the key once, then give up.
     if (!this.#authRetried) return this.#retryAuth(connection, reason || 'close 1008');
     this.#hangUp(connection);
@@ -288,7 +304,8 @@ export class Session {
     if (connection.closed) return;
     this.#hangUp(connection);
     const turn = this.#current;
-    if (turn?.connection === connection && !turn.recovering && !turn.sink.ended) void this.#recover(turn, why);
+    if (turn?.connection === connection && !turn.recovering && !turn.sink.ended)
+      void this.#recover(turn, why);
     // Handshakes that never open look the same whether the key or the network is at fault: ask REST.
     if (!connection.openedAt && ++this.#handshakeFailures % 2 === 0) return void this.#probe(why);
     this.#scheduleReconnect(why, connection);
@@ -328,7 +345,12 @@ export class Session {
     const policy = this.#options.reconnect;
     if (this.#uptimeReached(previous)) this.#attempt = 0;
     if (this.#attempt >= policy.maxRetries) {
-      return this.#failAll(() => new APIConnectionError(`session: could not reconnect after ${policy.maxRetries} attempts (${why}).`));
+      return this.#failAll(
+        () =>
+          new APIConnectionError(
+            `session: could not reconnect after ${policy.maxRetries} attempts (${why}).`,
+          ),
+      );
     }
     const retryIn = jitter(this.#attempt++, policy.minDelay, policy.maxDelay);
     this.#setState('reconnecting', { retryIn, reason: why });
@@ -414,7 +436,11 @@ export class Session {
       watermarks.advance(task_id, outcome.message);
       return this.#end(turn, outcome.message, { recovered: true });
     }
-    if (outcome.action === 'fail') return this.#end(turn, new TurnInterruptedError({ task_id, delivered: outcome.delivered, partialText: turn.sink.text }));
+    if (outcome.action === 'fail')
+      return this.#end(
+        turn,
+        new TurnInterruptedError({ task_id, delivered: outcome.delivered, partialText: turn.sink.text }),
+      );
     turn.resent = true;
     log('info', 'session: the message never reached AUI; resending.');
     this.#requeue(turn);
@@ -439,7 +465,10 @@ export class Session {
     }
     turn.recovering?.abort();
     // An abort already ended the stream (the user's own APIUserAbortError); a timeout has not.
-    this.#end(turn, error instanceof APIUserAbortError ? undefined : error, { close: turn === this.#current ? turn.connection : undefined, why: 'turn abandoned' });
+    this.#end(turn, error instanceof APIUserAbortError ? undefined : error, {
+      close: turn === this.#current ? turn.connection : undefined,
+      why: 'turn abandoned',
+    });
   }
 
   /**

@@ -38,16 +38,23 @@ export function readFrame(data: unknown): Frame {
 export function classify(frame: unknown): Frame {
   if (isRecord(frame)) {
     // Both envelopes: the full one (`channel.event_name`) and the flat one (`event`).
-    if (frame.event === TEXT_EVENT || (frame.channel as { event_name?: unknown } | null | undefined)?.event_name === TEXT_EVENT) {
+    if (
+      frame.event === TEXT_EVENT ||
+      (frame.channel as { event_name?: unknown } | null | undefined)?.event_name === TEXT_EVENT
+    ) {
       const text = (frame.data as { text?: unknown } | undefined)?.text;
       if (typeof text !== 'string') {
-        throw new ResponseValidationError('session: a frame failed validation at data.text.', ['data', 'text']);
+        throw new ResponseValidationError('session: a frame failed validation at data.text.', [
+          'data',
+          'text',
+        ]);
       }
       return text;
     }
     // A final message has an id and text; an error frame has a status_code and no id.
     if ('id' in frame) {
-      if ('text' in frame) return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session') };
+      if ('text' in frame)
+        return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session') };
     } else if ('status_code' in frame) return { kind: 'error', frame };
   }
   return { kind: 'unknown', frame };

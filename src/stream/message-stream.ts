@@ -172,10 +172,22 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
         if (this.#head < queue.length) {
           const event = queue[this.#head++];
           if (this.#head === queue.length) queue.length = this.#head = 0;
-          return event ? Promise.resolve({ value: event, done: false }) : this.#error ? Promise.reject(this.#error) : Promise.resolve(DONE);
+          return event
+            ? Promise.resolve({ value: event, done: false })
+            : this.#error
+              ? Promise.reject(this.#error)
+              : Promise.resolve(DONE);
         }
         if (this.#ended) return Promise.resolve(DONE);
-        return new Promise((resolve, reject) => (this.#waiting = (event) => (event ? resolve({ value: event, done: false }) : this.#error ? reject(this.#error) : resolve(DONE))));
+        return new Promise(
+          (resolve, reject) =>
+            (this.#waiting = (event) =>
+              event
+                ? resolve({ value: event, done: false })
+                : this.#error
+                  ? reject(this.#error)
+                  : resolve(DONE)),
+        );
       },
       return: () => {
         this.abort(); // `break` means the turn is no longer wanted
@@ -227,7 +239,8 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
   #final(message: Message, recovered?: boolean): void {
     if (this.#ended) return;
     const text = message.text;
-    if (recovered) this.#extend(text); // (an equal text appends '', which emits nothing)
+    if (recovered)
+      this.#extend(text); // (an equal text appends '', which emits nothing)
     else if (text !== this.#snapshot) this.#correct(text);
     // A listener that threw failed the turn, and nothing follows its `end`.
     if (this.#ended) return;
@@ -269,7 +282,9 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
         // A throwing listener ends the turn with its error instead of unwinding into a socket
         // handler; the listeners after it do not hear an event of an ended turn.
         if (event !== 'error' && event !== 'end') return this.#stop(error, new APIUserAbortError()); // the listener's error is the turn's; the producer just stops
-        queueMicrotask(() => { throw error; });
+        queueMicrotask(() => {
+          throw error;
+        });
       }
     }
   }

@@ -22,7 +22,10 @@ export function sseEvent(event: string, data: unknown): string {
 }
 
 /** The stream's events as SSE bytes. Cancelling the body aborts the turn. */
-export function encodeSse(stream: MessageStream, options: { pingMs?: number } = {}): ReadableStream<Uint8Array> {
+export function encodeSse(
+  stream: MessageStream,
+  options: { pingMs?: number } = {},
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let ping: ReturnType<typeof setInterval> | undefined;
   return new ReadableStream<Uint8Array>({
@@ -94,7 +97,15 @@ export function decodeSse(body: ReadableStream<Uint8Array>, sink: StreamSink): (
     } catch (error) {
       why = error instanceof SyntaxError ? 'malformed event' : 'read failed';
     }
-    if (!sink.ended) sink.fail(new TurnInterruptedError({ task_id: '', delivered: 'unknown', partialText: sink.text, message: `event stream: turn interrupted (${why}).` }));
+    if (!sink.ended)
+      sink.fail(
+        new TurnInterruptedError({
+          task_id: '',
+          delivered: 'unknown',
+          partialText: sink.text,
+          message: `event stream: turn interrupted (${why}).`,
+        }),
+      );
   })();
   return () => void reader.cancel().catch(() => undefined);
 }

@@ -19,12 +19,19 @@ let mock: MockInfo;
 
 before(async () => {
   const response = await fetch('/__mock.json');
-  if (!response.ok) throw new Error(`/__mock.json answered ${response.status}: is the aui-mock plugin in the WTR config?`);
+  if (!response.ok)
+    throw new Error(`/__mock.json answered ${response.status}: is the aui-mock plugin in the WTR config?`);
   mock = (await response.json()) as MockInfo;
 });
 
 function client(apiKey = mock.apiKey): AuiClient {
-  return new AuiClient({ apiKey, baseUrl: mock.url, wsUrl: mock.wsUrl, dangerouslyAllowBrowser: true, logLevel: 'off' });
+  return new AuiClient({
+    apiKey,
+    baseUrl: mock.url,
+    wsUrl: mock.wsUrl,
+    dangerouslyAllowBrowser: true,
+    logLevel: 'off',
+  });
 }
 
 describe('AuiClient REST in the browser', () => {
@@ -36,7 +43,10 @@ describe('AuiClient REST in the browser', () => {
     expect(task.welcome_message).to.be.a('string');
     expect(task.followup_suggestions).to.be.an('array');
 
-    const message: Message = await aui.messages.send({ task_id: task.id, text: 'I need a built-in microwave' });
+    const message: Message = await aui.messages.send({
+      task_id: task.id,
+      text: 'I need a built-in microwave',
+    });
     expect(message.id).to.be.a('string').and.not.equal('');
     expect(message.text).to.be.a('string');
     expect(message.sender?.type).to.equal('agent');
@@ -45,9 +55,19 @@ describe('AuiClient REST in the browser', () => {
   it('an injected fetch is called as a plain function (window.fetch passed unbound works)', async () => {
     let calls = 0;
     const unbound = window.fetch;
-    const counting = ((input: RequestInfo | URL, init?: RequestInit) => (calls++, unbound(input, init))) as typeof fetch;
+    const counting = ((input: RequestInfo | URL, init?: RequestInit) => (
+      calls++,
+      unbound(input, init)
+    )) as typeof fetch;
     for (const fetch of [unbound, counting]) {
-      const aui = new AuiClient({ apiKey: mock.apiKey, baseUrl: mock.url, wsUrl: mock.wsUrl, dangerouslyAllowBrowser: true, logLevel: 'off', fetch });
+      const aui = new AuiClient({
+        apiKey: mock.apiKey,
+        baseUrl: mock.url,
+        wsUrl: mock.wsUrl,
+        dangerouslyAllowBrowser: true,
+        logLevel: 'off',
+        fetch,
+      });
       const task = await aui.tasks.create({ user_id: 'browser_fetch' });
       expect(task.user_id).to.equal('browser_fetch');
     }
@@ -66,8 +86,8 @@ describe('AuiClient REST in the browser', () => {
   });
 
   it('refuses a raw key in the browser without dangerouslyAllowBrowser', () => {
-    expect(() => new AuiClient({ apiKey: mock.apiKey, baseUrl: mock.url, wsUrl: mock.wsUrl, logLevel: 'off' })).to.throw(
-      /dangerouslyAllowBrowser/,
-    );
+    expect(
+      () => new AuiClient({ apiKey: mock.apiKey, baseUrl: mock.url, wsUrl: mock.wsUrl, logLevel: 'off' }),
+    ).to.throw(/dangerouslyAllowBrowser/);
   });
 });

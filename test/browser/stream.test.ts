@@ -2,7 +2,13 @@
 // WebSocket (URL-only constructor, key in the query string) against the mock AUI server, and the
 // SSE format round-trips through a Response body parsed with getReader().
 import { expect } from 'chai';
-import { AuiClient, AuthenticationError, MessageStream, SSE_HEADERS, TurnInterruptedError } from '../../src/index.ts';
+import {
+  AuiClient,
+  AuthenticationError,
+  MessageStream,
+  SSE_HEADERS,
+  TurnInterruptedError,
+} from '../../src/index.ts';
 
 declare function describe(name: string, body: () => void): void;
 declare function it(name: string, body: () => unknown): void;
@@ -13,7 +19,13 @@ before(async () => {
   mock = await (await fetch('/__mock.json')).json();
 });
 const client = (apiKey = mock.apiKey) =>
-  new AuiClient({ apiKey, baseUrl: mock.url, wsUrl: mock.wsUrl, dangerouslyAllowBrowser: true, logLevel: 'off' });
+  new AuiClient({
+    apiKey,
+    baseUrl: mock.url,
+    wsUrl: mock.wsUrl,
+    dangerouslyAllowBrowser: true,
+    logLevel: 'off',
+  });
 
 describe('streaming in the browser', () => {
   it('streams one turn over the browser WebSocket: deltas add up to the final text', async () => {
@@ -51,7 +63,10 @@ describe('streaming in the browser', () => {
     const response = new Response(source.toReadableStream(), { headers: SSE_HEADERS });
     const copy = MessageStream.fromReadableStream(response.body!);
     const events: string[] = [];
-    copy.on('text', () => events.push('text')).on('message', () => events.push('message')).on('end', () => events.push('end'));
+    copy
+      .on('text', () => events.push('text'))
+      .on('message', () => events.push('message'))
+      .on('end', () => events.push('end'));
     const message = await copy.finalMessage();
     expect(message.text).to.equal((await source.finalMessage()).text);
     expect(events.slice(-2)).to.deep.equal(['message', 'end']);

@@ -68,8 +68,14 @@ test('chat page: streamed answer, product cards, a follow-up suggestion', { time
     new MutationObserver(() => {
       const bubbles = document.querySelectorAll('.bubble--agent');
       const last = bubbles[bubbles.length - 1] as HTMLElement | undefined;
-      if (last?.dataset.state === 'streaming') seen.push(last.querySelector('.bubble__text')?.textContent?.length ?? 0);
-    }).observe(document.getElementById('log')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      if (last?.dataset.state === 'streaming')
+        seen.push(last.querySelector('.bubble__text')?.textContent?.length ?? 0);
+    }).observe(document.getElementById('log')!, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
   });
 
   await page.locator('#input').fill('I need a built-in microwave');
@@ -101,8 +107,15 @@ test('chat page: streamed answer, product cards, a follow-up suggestion', { time
 
   const lengths = await page.evaluate(() => (window as unknown as { __lengths: number[] }).__lengths);
   const distinct = [...new Set(lengths.filter((n) => n > 0))];
-  assert.ok(distinct.length >= 3, `text grew in steps while streaming (saw lengths ${JSON.stringify(distinct)})`);
-  assert.deepEqual(distinct, [...distinct].sort((a, b) => a - b), 'text only grew');
+  assert.ok(
+    distinct.length >= 3,
+    `text grew in steps while streaming (saw lengths ${JSON.stringify(distinct)})`,
+  );
+  assert.deepEqual(
+    distinct,
+    [...distinct].sort((a, b) => a - b),
+    'text only grew',
+  );
 
   // The answer's follow-up suggestions replaced the welcome ones; click the first.
   const suggestion = page.locator('.suggestion').first();
@@ -123,53 +136,73 @@ test('chat page: streamed answer, product cards, a follow-up suggestion', { time
 
   // The page only ever talked to its own origin (page, bundle, /api/aui) — never to AUI itself.
   const origin = new URL(playground.url).origin;
-  assert.deepEqual(requests.filter((url) => new URL(url).origin !== origin), []);
+  assert.deepEqual(
+    requests.filter((url) => new URL(url).origin !== origin),
+    [],
+  );
   assert.ok(requests.some((url) => url.endsWith('/api/aui/messages/stream')));
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('chat page: a failed turn shows the error class, its message, a retry hint and a working retry', { timeout: 30_000 }, async () => {
-  const { page } = await openChat();
-  // The next turn is refused upstream by an error frame (400, before any text, nothing stored):
-  // the SDK knows the message was not delivered, so retrying is safe.
-  playground.mock.failTurn({
-    kind: 'error-frame',
-    recordUser: false,
-    error: { status_code: 400, description: 'Content moderation', message: 'The message was blocked by a content filter.' },
-  });
-  await page.locator('#input').fill('Show me kettles');
-  await page.locator('#input').press('Enter');
-
-  const error = page.locator('.bubble--agent[data-state="error"] .error');
-  await error.waitFor();
-  const title = await error.locator('.error__title').innerText();
-  assert.match(title, /^BadRequestError\s+\S/, `class name, then the message: ${title}`);
-  assert.match(await error.locator('.error__hint').innerText(), /did not reach the agent .*safe to send it again/);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: new URL('chat-error.png', RESULTS).pathname });
-
-  // Retry sends the same text again and this time gets the answer.
-  await error.locator('.error__retry').click();
-  await page.locator('.bubble--agent[data-state="done"]', { hasText: 'You said: "Show me kettles"' }).waitFor();
-  assert.equal(await page.locator('.error').count(), 0, 'the failed attempt is replaced by the answer');
-  assert.equal(await page.locator('.bubble--user').count(), 1, 'one user message, not two');
-  await page.close();
-});
-
-test('chat page: the other product shape (options + widget_parameters) renders the same cards', { timeout: 30_000 }, async () => {
-  const { page } = await openChat();
-  playground.mock.setOptions({ productShape: 'options' });
-  try {
-    await page.locator('#input').fill('Any microwave under $400?');
+test(
+  'chat page: a failed turn shows the error class, its message, a retry hint and a working retry',
+  { timeout: 30_000 },
+  async () => {
+    const { page } = await openChat();
+    // The next turn is refused upstream by an error frame (400, before any text, nothing stored):
+    // the SDK knows the message was not delivered, so retrying is safe.
+    playground.mock.failTurn({
+      kind: 'error-frame',
+      recordUser: false,
+      error: {
+        status_code: 400,
+        description: 'Content moderation',
+        message: 'The message was blocked by a content filter.',
+      },
+    });
+    await page.locator('#input').fill('Show me kettles');
     await page.locator('#input').press('Enter');
-    const cards = page.locator('.bubble--agent[data-state="done"] [data-testid="product-card"]');
-    await cards.nth(2).waitFor();
-    assert.equal(await cards.count(), 3);
-    assert.match(await cards.nth(0).innerText(), /Panasonic NN-SN98JS[\s\S]*\$358\.08/);
-    assert.equal(await page.locator('.product--recommended .badge').count(), 1);
-  } finally {
-    playground.mock.setOptions({ productShape: 'cards' });
+
+    const error = page.locator('.bubble--agent[data-state="error"] .error');
+    await error.waitFor();
+    const title = await error.locator('.error__title').innerText();
+    assert.match(title, /^BadRequestError\s+\S/, `class name, then the message: ${title}`);
+    assert.match(
+      await error.locator('.error__hint').innerText(),
+      /did not reach the agent .*safe to send it again/,
+    );
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: new URL('chat-error.png', RESULTS).pathname });
+
+    // Retry sends the same text again and this time gets the answer.
+    await error.locator('.error__retry').click();
+    await page
+      .locator('.bubble--agent[data-state="done"]', { hasText: 'You said: "Show me kettles"' })
+      .waitFor();
+    assert.equal(await page.locator('.error').count(), 0, 'the failed attempt is replaced by the answer');
+    assert.equal(await page.locator('.bubble--user').count(), 1, 'one user message, not two');
     await page.close();
-  }
-});
+  },
+);
+
+test(
+  'chat page: the other product shape (options + widget_parameters) renders the same cards',
+  { timeout: 30_000 },
+  async () => {
+    const { page } = await openChat();
+    playground.mock.setOptions({ productShape: 'options' });
+    try {
+      await page.locator('#input').fill('Any microwave under $400?');
+      await page.locator('#input').press('Enter');
+      const cards = page.locator('.bubble--agent[data-state="done"] [data-testid="product-card"]');
+      await cards.nth(2).waitFor();
+      assert.equal(await cards.count(), 3);
+      assert.match(await cards.nth(0).innerText(), /Panasonic NN-SN98JS[\s\S]*\$358\.08/);
+      assert.equal(await page.locator('.product--recommended .badge').count(), 1);
+    } finally {
+      playground.mock.setOptions({ productShape: 'cards' });
+      await page.close();
+    }
+  },
+);

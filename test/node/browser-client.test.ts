@@ -32,12 +32,19 @@ const authorize = (request: Request) => {
 const upstream = { apiKey: TEST_KEY, baseUrl: mock.url, wsUrl: mock.wsUrl, authorize };
 const main = toNodeListener(createAuiHandler(upstream));
 // A second mount with a turn limit of one per minute, for the 429.
-const limited = toNodeListener(createAuiHandler({ ...upstream, basePath: '/limited', limits: { turnsPerMinute: 1 } }));
+const limited = toNodeListener(
+  createAuiHandler({ ...upstream, basePath: '/limited', limits: { turnsPerMinute: 1 } }),
+);
 
-const { origin, sockets } = await serveOnLoopback((req, res) => (req.url?.startsWith('/limited/') ? limited : main)(req, res));
+const { origin, sockets } = await serveOnLoopback((req, res) =>
+  (req.url?.startsWith('/limited/') ? limited : main)(req, res),
+);
 
 const clientAs = (user: string | null, path = '/api/aui') =>
-  createProxyClient({ url: `${origin}${path}`, ...(user ? { headers: { authorization: `Bearer ${user}` } } : {}) });
+  createProxyClient({
+    url: `${origin}${path}`,
+    ...(user ? { headers: { authorization: `Bearer ${user}` } } : {}),
+  });
 const aui = clientAs('alice');
 
 /** Runs a stream to its end; checks that the deltas add up to the final text. */
@@ -60,12 +67,18 @@ test('tasks.create, list, iterate and messages go through the proxy: no user_id,
 
   const page = await aui.tasks.list({ page: 2, size: 2 });
   assert.equal(page.total, 3);
-  assert.deepEqual(page.tasks.map((t) => t.id), [created[2]!.id]);
+  assert.deepEqual(
+    page.tasks.map((t) => t.id),
+    [created[2]!.id],
+  );
   assert.equal((await aui.tasks.list()).tasks.length, 3);
 
   const all: string[] = [];
   for await (const task of aui.tasks.iterate({ size: 2 })) all.push(task.id);
-  assert.deepEqual(all, created.map((t) => t.id));
+  assert.deepEqual(
+    all,
+    created.map((t) => t.id),
+  );
 
   assert.deepEqual(await aui.tasks.messages(created[0]!.id), []);
 });
@@ -77,7 +90,10 @@ test('messages.send returns the agent message; messages.stream emits deltas that
 
   const stream = aui.messages.stream({ task_id: task.id, text: 'a microwave' });
   const events: string[] = [];
-  stream.on('text', () => events.push('text')).on('message', () => events.push('message')).on('end', () => events.push('end'));
+  stream
+    .on('text', () => events.push('text'))
+    .on('message', () => events.push('message'))
+    .on('end', () => events.push('end'));
   const { deltas, message } = await run(stream);
   assert.equal(deltas, message.text);
   assert.match(message.text, /microwave/);
@@ -101,7 +117,9 @@ test("404: a missing task and another user's task → the same NotFoundError", a
   const alices = await aui.tasks.create();
   const missing = await rejection(aui.tasks.messages('0123456789abcdef01234567'));
   const foreign = await rejection(clientAs('bob').tasks.messages(alices.id));
-  const foreignTurn = await rejection(clientAs('bob').messages.stream({ task_id: alices.id, text: 'hi' }).finalMessage());
+  const foreignTurn = await rejection(
+    clientAs('bob').messages.stream({ task_id: alices.id, text: 'hi' }).finalMessage(),
+  );
   for (const error of [missing, foreign, foreignTurn]) {
     assert.ok(error instanceof NotFoundError);
     assert.equal(error.status, 404);
@@ -123,7 +141,11 @@ test('415: a body that is not application/json → APIError with status 415', as
   const plain = createProxyClient({
     url: `${origin}/api/aui`,
     headers: { authorization: 'Bearer alice' },
-    fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'content-type': 'text/plain' } }),
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), 'content-type': 'text/plain' },
+      }),
   });
   const error = await rejection(plain.messages.send({ task_id: task.id, text: 'hi' }));
   assert.ok(error instanceof APIError);
@@ -132,17 +154,27 @@ test('415: a body that is not application/json → APIError with status 415', as
 
 test('422 from AUI → UnprocessableEntityError with the same issues, delivered preserved', async () => {
   const task = await aui.tasks.create();
-  mock.failRest({ match: 'POST /message', status: 422, body: { detail: [{ loc: ['body', 'text'], msg: 'field required', type: 'value_error.missing' }] } });
+  mock.failRest({
+    match: 'POST /message',
+    status: 422,
+    body: { detail: [{ loc: ['body', 'text'], msg: 'field required', type: 'value_error.missing' }] },
+  });
   const error = await rejection(aui.messages.send({ task_id: task.id, text: 'hi' }));
   assert.ok(error instanceof UnprocessableEntityError);
   assert.equal(error.status, 422);
-  assert.deepEqual(error.issues, [{ path: ['body', 'text'], message: 'field required', type: 'value_error.missing' }]);
+  assert.deepEqual(error.issues, [
+    { path: ['body', 'text'], message: 'field required', type: 'value_error.missing' },
+  ]);
   assert.equal(error.delivered, false);
 });
 
 test('400 from AUI mid-stream (an error frame) → BadRequestError from the SSE error event', async () => {
   const task = await aui.tasks.create();
-  mock.failTurn({ kind: 'error-frame', afterFrames: 2, error: { status_code: 400, description: 'Content Moderation', message: 'Not allowed.' } });
+  mock.failTurn({
+    kind: 'error-frame',
+    afterFrames: 2,
+    error: { status_code: 400, description: 'Content Moderation', message: 'Not allowed.' },
+  });
   const stream = aui.messages.stream({ task_id: task.id, text: 'something bad' });
   const error = await rejection(stream.finalMessage());
   assert.ok(error instanceof BadRequestError);
@@ -154,7 +186,10 @@ test('429: over turnsPerMinute → RateLimitError with retryAfterMs, for send an
   const client = clientAs('frank', '/limited');
   const task = await client.tasks.create();
   await client.messages.send({ task_id: task.id, text: 'one' });
-  for (const attempt of [client.messages.send({ task_id: task.id, text: 'two' }), client.messages.stream({ task_id: task.id, text: 'three' }).finalMessage()]) {
+  for (const attempt of [
+    client.messages.send({ task_id: task.id, text: 'two' }),
+    client.messages.stream({ task_id: task.id, text: 'three' }).finalMessage(),
+  ]) {
     const error = await rejection(attempt);
     assert.ok(error instanceof RateLimitError);
     assert.equal(error.status, 429);
@@ -185,7 +220,10 @@ test('a stream cut off mid-turn → TurnInterruptedError with the partial text',
 test('the proxy unreachable → APIConnectionError; the caller aborting → APIUserAbortError', async () => {
   const nowhere = createProxyClient({ url: 'http://127.0.0.1:9/api/aui' });
   assert.ok((await rejection(nowhere.tasks.create())) instanceof APIConnectionError);
-  assert.ok((await rejection(nowhere.messages.stream({ task_id: 'abc', text: 'hi' }).finalMessage())) instanceof APIConnectionError);
+  assert.ok(
+    (await rejection(nowhere.messages.stream({ task_id: 'abc', text: 'hi' }).finalMessage())) instanceof
+      APIConnectionError,
+  );
 
   const task = await aui.tasks.create();
   const controller = new AbortController();

@@ -24,7 +24,11 @@ function cli(args: string[], options: { env?: Record<string, string>; input?: st
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
   if (!options.env?.AUI_NETWORK_API_KEY) delete env.AUI_NETWORK_API_KEY;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -41,7 +45,8 @@ function cli(args: string[], options: { env?: Record<string, string>; input?: st
 
 function assertNoLeaks(run: Run, ...secrets: string[]): void {
   for (const text of [run.stdout, run.stderr]) {
-    for (const leak of [...LEAKS, ...secrets]) assert.ok(!text.includes(leak), `output contains ${leak}:\n${text}`);
+    for (const leak of [...LEAKS, ...secrets])
+      assert.ok(!text.includes(leak), `output contains ${leak}:\n${text}`);
     assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'output contains a stack trace');
   }
 }
@@ -67,7 +72,8 @@ test('chat --mock --demo: welcome, a streamed answer, product cards and a follow
   assert.ok(out.includes(`[1] ${WELCOME_SUGGESTIONS[0]}`), out);
   assert.ok(out.includes(`you › ${DEMO_QUESTION}`), out);
   assert.ok(out.includes(`agent › ${answer.text}`), out);
-  for (const product of answer.products!) assert.ok(out.includes(product.name), `no ${product.name} in:\n${out}`);
+  for (const product of answer.products!)
+    assert.ok(out.includes(product.name), `no ${product.name} in:\n${out}`);
   assert.ok(out.includes('$358.08'), out);
   assert.ok(out.includes(`you › ${pick}`), out);
   assert.ok(out.includes(`agent › ${defaultReply(pick).text}`), out);

@@ -46,7 +46,10 @@ test('400 is a BadRequestError with description, extra_data and "400 <descriptio
   assert.equal(error.status, 400);
   assert.equal(error.description, 'Content moderation triggered');
   assert.equal(error.extra_data?.moderation_category, 'harmful_content');
-  assert.equal(error.message, '400 Content moderation triggered: The message was flagged by content moderation.');
+  assert.equal(
+    error.message,
+    '400 Content moderation triggered: The message was flagged by content moderation.',
+  );
   assert.equal(error.delivered, false);
   assert.ok(error.requestId, 'x-request-id read into the error');
 });
@@ -65,15 +68,27 @@ test('403 and 404 map to their classes; other statuses stay APIError', async () 
 });
 
 test('422 issues come out the same from detail[], errors[], {} and a non-JSON body', async () => {
-  mock.failRest({ match: 'POST /tasks', status: 422, body: { detail: [{ loc: ['body', 'user_id'], msg: 'field required', type: 'value_error.missing' }] } });
+  mock.failRest({
+    match: 'POST /tasks',
+    status: 422,
+    body: { detail: [{ loc: ['body', 'user_id'], msg: 'field required', type: 'value_error.missing' }] },
+  });
   const fromDetail = await failure(aui.tasks.create({ user_id: 'x' }));
   assert.ok(fromDetail instanceof UnprocessableEntityError);
-  assert.deepEqual(fromDetail.issues, [{ path: ['body', 'user_id'], message: 'field required', type: 'value_error.missing' }]);
+  assert.deepEqual(fromDetail.issues, [
+    { path: ['body', 'user_id'], message: 'field required', type: 'value_error.missing' },
+  ]);
   assert.equal(fromDetail.message, '422 body.user_id: field required');
 
-  mock.failRest({ match: 'POST /tasks', status: 422, body: { errors: [{ loc: ['query', 'page', 0], msg: 'not an int', type: 'type_error' }] } });
+  mock.failRest({
+    match: 'POST /tasks',
+    status: 422,
+    body: { errors: [{ loc: ['query', 'page', 0], msg: 'not an int', type: 'type_error' }] },
+  });
   const fromErrors = await failure(aui.tasks.create({ user_id: 'x' }));
-  assert.deepEqual(fromErrors.issues, [{ path: ['query', 'page', 0], message: 'not an int', type: 'type_error' }]);
+  assert.deepEqual(fromErrors.issues, [
+    { path: ['query', 'page', 0], message: 'not an int', type: 'type_error' },
+  ]);
 
   mock.failRest({ match: 'POST /tasks', status: 422, body: {} });
   const empty = await failure(aui.tasks.create({ user_id: 'x' }));
@@ -141,14 +156,19 @@ test('401 → the key provider is asked again with forceRefresh → success; not
   const asked: boolean[] = [];
   const rotating = clientFor(mock, {
     maxRetries: 0,
-    apiKey: { getKey: ({ forceRefresh }) => (asked.push(forceRefresh), forceRefresh ? 'API_KEY_new' : 'API_KEY_old') },
+    apiKey: {
+      getKey: ({ forceRefresh }) => (asked.push(forceRefresh), forceRefresh ? 'API_KEY_new' : 'API_KEY_old'),
+    },
   });
   mock.setApiKey(['API_KEY_new', TEST_KEY]);
   const start = mock.requests.length;
   const got = await rotating.tasks.get(fresh.id);
   assert.equal(got.id, fresh.id);
   assert.deepEqual(asked, [false, true]);
-  assert.deepEqual(since(start).map((r) => r.headers['x-network-api-key']), ['API_KEY_old', 'API_KEY_new']);
+  assert.deepEqual(
+    since(start).map((r) => r.headers['x-network-api-key']),
+    ['API_KEY_old', 'API_KEY_new'],
+  );
   mock.setApiKey(TEST_KEY);
 });
 
@@ -205,19 +225,23 @@ test('a GET that times out is retried, then APITimeoutError', async () => {
   mock.reset();
 });
 
-test('the timeout covers the body: a reply that stalls after its headers is retried, then APITimeoutError', { timeout: 5_000 }, async () => {
-  // A server the mock cannot imitate: headers and half a body, then silence on an open socket.
-  let stalled = 0;
-  const { origin } = await serveOnLoopback((_req, res) => {
-    stalled++;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.write('{"id":"half');
-  });
-  const client = new AuiClient({ apiKey: TEST_KEY, baseUrl: origin, logLevel: 'off' });
-  const error = await failure(client.tasks.get('t1', { timeout: 100, maxRetries: 1 }));
-  assert.ok(error instanceof APITimeoutError, String(error));
-  assert.equal(stalled, 2, 'one retry after the first stall');
-});
+test(
+  'the timeout covers the body: a reply that stalls after its headers is retried, then APITimeoutError',
+  { timeout: 5_000 },
+  async () => {
+    // A server the mock cannot imitate: headers and half a body, then silence on an open socket.
+    let stalled = 0;
+    const { origin } = await serveOnLoopback((_req, res) => {
+      stalled++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"half');
+    });
+    const client = new AuiClient({ apiKey: TEST_KEY, baseUrl: origin, logLevel: 'off' });
+    const error = await failure(client.tasks.get('t1', { timeout: 100, maxRetries: 1 }));
+    assert.ok(error instanceof APITimeoutError, String(error));
+    assert.equal(stalled, 2, 'one retry after the first stall');
+  },
+);
 
 test('a dropped connection is retried for reads', async () => {
   const fresh = await aui.tasks.create({ user_id: 'r' });
@@ -229,9 +253,19 @@ test('a dropped connection is retried for reads', async () => {
 
 test('connection refused: messages.send is retried (never reached AUI) and ends as APIConnectionError, delivered false', async () => {
   const port = await closedPort();
-  const offline = new AuiClient({ apiKey: TEST_KEY, baseUrl: `http://127.0.0.1:${port}/api/ia-controller`, maxRetries: 1, logLevel: 'off' });
+  const offline = new AuiClient({
+    apiKey: TEST_KEY,
+    baseUrl: `http://127.0.0.1:${port}/api/ia-controller`,
+    maxRetries: 1,
+    logLevel: 'off',
+  });
   let keyAsked = 0;
-  const counting = new AuiClient({ apiKey: () => (keyAsked++, TEST_KEY), baseUrl: `http://127.0.0.1:${port}/x`, maxRetries: 1, logLevel: 'off' });
+  const counting = new AuiClient({
+    apiKey: () => (keyAsked++, TEST_KEY),
+    baseUrl: `http://127.0.0.1:${port}/x`,
+    maxRetries: 1,
+    logLevel: 'off',
+  });
   const error = await failure(offline.messages.send({ task_id: 't', text: 'hi' }));
   assert.ok(error instanceof APIConnectionError && !(error instanceof APITimeoutError));
   assert.equal(error.delivered, false);
@@ -248,12 +282,21 @@ test('a 200 whose body is HTML is a ResponseValidationError, not a crash', async
 });
 
 test('a 200 with truncated JSON is a ResponseValidationError', async () => {
-  mock.failRest({ match: 'GET /tasks/*', status: 200, body: '{"id": "abc", "user_', contentType: 'application/json' });
+  mock.failRest({
+    match: 'GET /tasks/*',
+    status: 200,
+    body: '{"id": "abc", "user_',
+    contentType: 'application/json',
+  });
   assert.ok((await failure(aui.tasks.get(task.id))) instanceof ResponseValidationError);
 });
 
 test('a reply with the wrong shape fails with the field path', async () => {
-  mock.failRest({ match: 'POST /message', status: 200, body: { id: 'm1', text: 'ok', cards: [{ name: 7, parameters: [] }] } });
+  mock.failRest({
+    match: 'POST /message',
+    status: 200,
+    body: { id: 'm1', text: 'ok', cards: [{ name: 7, parameters: [] }] },
+  });
   const error = await failure(aui.messages.send({ task_id: task.id, text: 'x' }));
   assert.ok(error instanceof ResponseValidationError);
   assert.deepEqual(error.path, ['cards', 0, 'name']);
@@ -277,7 +320,10 @@ test('bad input fails before any network call, with the field path', async () =>
     [aui.traceInfo(task.id, ''), ['message_id']],
     [aui.textConversation({ phoneNumber: '555-1234', channel: 'sms' }), ['params', 'phoneNumber']],
     [aui.textConversation({ phoneNumber: '+14155550123', channel: 'fax' as never }), ['params', 'channel']],
-    [aui.renderWidget({ task_id: task.id, integration_code: 'I', card_template_code: 'c' } as never), ['params', 'variables']],
+    [
+      aui.renderWidget({ task_id: task.id, integration_code: 'I', card_template_code: 'c' } as never),
+      ['params', 'variables'],
+    ],
     [aui.tasks.get(task.id, { timeout: -5 }), ['options', 'timeout']],
     [aui.tasks.get(task.id, { maxRetries: 1.5 }), ['options', 'maxRetries']],
     [() => aui.tasks.iterate({ user_id: 7 } as never), ['params', 'user_id']],
@@ -296,7 +342,10 @@ test('bad input fails before any network call, with the field path', async () =>
     } else {
       error = await failure(call);
     }
-    assert.ok(error instanceof InvalidRequestError, `expected InvalidRequestError for ${path.join('.')}, got ${error}`);
+    assert.ok(
+      error instanceof InvalidRequestError,
+      `expected InvalidRequestError for ${path.join('.')}, got ${error}`,
+    );
     assert.deepEqual(error.path, path);
     seen.push(error);
   }
@@ -308,7 +357,9 @@ test('a missing key is a clear error before any request', async () => {
   delete process.env.AUI_NETWORK_API_KEY;
   try {
     const start = mock.requests.length;
-    const error = await failure(new AuiClient({ baseUrl: mock.url, logLevel: 'off' }).tasks.create({ user_id: 'u' }));
+    const error = await failure(
+      new AuiClient({ baseUrl: mock.url, logLevel: 'off' }).tasks.create({ user_id: 'u' }),
+    );
     assert.ok(error instanceof InvalidRequestError);
     assert.match(error.message, /AUI_NETWORK_API_KEY/);
     assert.equal(since(start).length, 0);
@@ -336,19 +387,26 @@ test('an abort before the call sends nothing; an abort during a backoff wait end
 test('an abort while the key is still loading ends the call there: APIUserAbortError, nothing sent', async () => {
   const start = mock.requests.length;
   // A provider that ignores the signal, and one that honours it (rejecting with its own AbortError).
-  const deaf = clientFor(mock, { apiKey: () => new Promise<string>((resolve) => setTimeout(() => resolve(TEST_KEY), 200)) });
+  const deaf = clientFor(mock, {
+    apiKey: () => new Promise<string>((resolve) => setTimeout(() => resolve(TEST_KEY), 200)),
+  });
   const heeding = clientFor(mock, {
     apiKey: ({ signal }) =>
       new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => resolve(TEST_KEY), 5_000);
-        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new DOMException('aborted', 'AbortError'))));
+        signal?.addEventListener(
+          'abort',
+          () => (clearTimeout(timer), reject(new DOMException('aborted', 'AbortError'))),
+        );
       }),
   });
   for (const client of [deaf, heeding]) {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    const error = await failure(client.messages.send({ task_id: task.id, text: 'never sent' }, { signal: controller.signal }));
+    const error = await failure(
+      client.messages.send({ task_id: task.id, text: 'never sent' }, { signal: controller.signal }),
+    );
     assert.ok(error instanceof APIUserAbortError, String(error));
     assert.ok(Date.now() - started < 1_000, 'the heeding provider stops at once');
   }
@@ -361,7 +419,9 @@ test('an abort during the request ends it as APIUserAbortError', async () => {
   mock.failRest({ match: 'GET /tasks/*', delayMs: 2000 });
   const controller = new AbortController();
   setTimeout(() => controller.abort(), 50);
-  assert.ok((await failure(aui.tasks.get(fresh.id, { signal: controller.signal }))) instanceof APIUserAbortError);
+  assert.ok(
+    (await failure(aui.tasks.get(fresh.id, { signal: controller.signal }))) instanceof APIUserAbortError,
+  );
   mock.reset();
 });
 
@@ -373,7 +433,11 @@ test('a server that echoes the key in its error body does not leak it', async ()
   assert.ok(error instanceof AuthenticationError);
   assert.doesNotMatch(error.message, new RegExp(odd));
   assert.doesNotMatch(JSON.stringify(error), new RegExp(odd));
-  mock.failRest({ match: 'POST /tasks', status: 400, body: { description: 'bad', message: `header x-network-api-key: ${TEST_KEY}` } });
+  mock.failRest({
+    match: 'POST /tasks',
+    status: 400,
+    body: { description: 'bad', message: `header x-network-api-key: ${TEST_KEY}` },
+  });
   seen.push(await failure(aui.tasks.create({ user_id: 'x' })));
 });
 
@@ -381,7 +445,12 @@ test('no error seen in this file carries the key: message, stack, JSON.stringify
   const { inspect } = await import('node:util');
   assert.ok(seen.length > 30);
   for (const error of seen) {
-    for (const text of [String(error), (error as Error).stack ?? '', JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })]) {
+    for (const text of [
+      String(error),
+      (error as Error).stack ?? '',
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+    ]) {
       assert.ok(!text.includes(TEST_KEY), `key leaked in ${(error as Error).name}: ${text.slice(0, 200)}`);
       assert.ok(!text.includes('API_KEY_'), `key-shaped text leaked in ${(error as Error).name}`);
     }

@@ -94,7 +94,10 @@ function serve(name: string, command: string, args: string[]): Promise<Call> {
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within 30 s:\n${output}`)),
+      30_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const port = /listening on \S*?:(\d+)/i.exec(output)?.[1];
@@ -140,26 +143,39 @@ function started<T>(promise: Promise<T>): Promise<T> {
 
 const runtimes = {
   nextjs: started(
-    importRoute<{ GET: (r: Request, ctx: unknown) => Promise<Response>; POST: (r: Request, ctx: unknown) => Promise<Response> }>(
-      'nextjs-route/app/api/aui/[...path]/route.ts',
-      'nextjs-route.mjs',
-    ).then((route): Call => (path, init) => {
-      // Next.js calls a route with (request, { params }); the handler routes on the URL itself.
-      const context = { params: Promise.resolve({ path: path.split('/').slice(3) }) };
-      return (init?.method ?? 'GET') === 'GET' ? route.GET(request(path, init), context) : route.POST(request(path, init), context);
-    }),
+    importRoute<{
+      GET: (r: Request, ctx: unknown) => Promise<Response>;
+      POST: (r: Request, ctx: unknown) => Promise<Response>;
+    }>('nextjs-route/app/api/aui/[...path]/route.ts', 'nextjs-route.mjs').then(
+      (route): Call =>
+        (path, init) => {
+          // Next.js calls a route with (request, { params }); the handler routes on the URL itself.
+          const context = { params: Promise.resolve({ path: path.split('/').slice(3) }) };
+          return (init?.method ?? 'GET') === 'GET'
+            ? route.GET(request(path, init), context)
+            : route.POST(request(path, init), context);
+        },
+    ),
   ),
   remix: started(
-    importRoute<{ loader: (a: { request: Request }) => Promise<Response>; action: (a: { request: Request }) => Promise<Response> }>(
-      'remix/app/routes/api.aui.$.ts',
-      'remix-route.mjs',
-    ).then((route): Call => (path, init) => {
+    importRoute<{
+      loader: (a: { request: Request }) => Promise<Response>;
+      action: (a: { request: Request }) => Promise<Response>;
+    }>('remix/app/routes/api.aui.$.ts', 'remix-route.mjs').then((route): Call => (path, init) => {
       // Remix calls loader for GET and action for everything else, with { request, params, context }.
-      const args = { request: request(path, init), params: { '*': path.split('/').slice(3).join('/') }, context: {} };
+      const args = {
+        request: request(path, init),
+        params: { '*': path.split('/').slice(3).join('/') },
+        context: {},
+      };
       return (init?.method ?? 'GET') === 'GET' ? route.loader(args) : route.action(args);
     }),
   ),
-  node: started(bundle('node/server.mjs', 'node-server.mjs', 'node').then((file) => serve('node', process.execPath, [file]))),
+  node: started(
+    bundle('node/server.mjs', 'node-server.mjs', 'node').then((file) =>
+      serve('node', process.execPath, [file]),
+    ),
+  ),
   worker: started(
     (async (): Promise<Call> => {
       const scriptPath = await bundle('cloudflare-worker/src/index.ts', 'worker.mjs', 'workerd');
@@ -173,14 +189,17 @@ const runtimes = {
       });
       await miniflare.ready;
       const mf = miniflare;
-      return async (path, init) => (await mf.dispatchFetch(`http://localhost${path}`, init as never)) as unknown as Response;
+      return async (path, init) =>
+        (await mf.dispatchFetch(`http://localhost${path}`, init as never)) as unknown as Response;
     })(),
   ),
   deno: started(
     (async () => {
       const map = await shared.localSourceMap(['deno']);
       const importMap = join(CACHE, 'deno-import-map.json');
-      const imports = Object.fromEntries(Object.entries(map).map(([name, file]) => [name, pathToFileURL(file).href]));
+      const imports = Object.fromEntries(
+        Object.entries(map).map(([name, file]) => [name, pathToFileURL(file).href]),
+      );
       await writeFile(importMap, JSON.stringify({ imports }, null, 2));
       return serve('deno', join(BIN, 'deno'), [
         'run',
@@ -198,7 +217,11 @@ const runtimes = {
       const tsconfig = join(CACHE, 'bun-tsconfig.json');
       const paths = Object.fromEntries(Object.entries(map).map(([name, file]) => [name, [file]]));
       await writeFile(tsconfig, JSON.stringify({ compilerOptions: { paths } }, null, 2));
-      return serve('bun', join(BIN, 'bun'), ['run', `--tsconfig-override=${tsconfig}`, join(EXAMPLES, 'bun', 'server.ts')]);
+      return serve('bun', join(BIN, 'bun'), [
+        'run',
+        `--tsconfig-override=${tsconfig}`,
+        join(EXAMPLES, 'bun', 'server.ts'),
+      ]);
     })(),
   ),
 };
@@ -241,7 +264,11 @@ async function createTask(call: Call): Promise<string> {
 
 /** POST /messages/stream; asserts the SSE format and that the deltas add up to the final text. */
 async function streamedTurn(call: Call, task_id: string): Promise<Message> {
-  const response = await call('/api/aui/messages/stream', { method: 'POST', headers: json, body: JSON.stringify({ task_id, text: TEXT }) });
+  const response = await call('/api/aui/messages/stream', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ task_id, text: TEXT }),
+  });
   assert.equal(response.status, 200, `stream → ${response.status}`);
   assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
   const events = parseSse(await response.text());
@@ -268,29 +295,41 @@ async function oneTurn(runtime: Promise<Call>): Promise<void> {
 
 /* ---------------------------------------------------------------- the tests */
 
-test('nextjs-route: GET/POST of app/api/aui/[...path]/route.ts stream a turn', { timeout: 30_000 }, async () => {
-  await oneTurn(runtimes.nextjs);
-});
+test(
+  'nextjs-route: GET/POST of app/api/aui/[...path]/route.ts stream a turn',
+  { timeout: 30_000 },
+  async () => {
+    await oneTurn(runtimes.nextjs);
+  },
+);
 
 test('remix: loader/action of app/routes/api.aui.$.ts stream a turn', { timeout: 30_000 }, async () => {
   await oneTurn(runtimes.remix);
 });
 
-test('node: http.createServer(toNodeListener(handler)) streams a turn on Node 20', { timeout: 30_000 }, async () => {
-  await oneTurn(runtimes.node);
-});
+test(
+  'node: http.createServer(toNodeListener(handler)) streams a turn on Node 20',
+  { timeout: 30_000 },
+  async () => {
+    await oneTurn(runtimes.node);
+  },
+);
 
-test('cloudflare-worker: streams in workerd with the key from an env binding, request after request', { timeout: 40_000 }, async () => {
-  const call = await runtimes.worker;
-  const task_id = await createTask(call);
-  const first = await streamedTurn(call, task_id);
-  const second = await streamedTurn(call, task_id); // a fresh socket per request: workerd forbids reuse
-  assert.notEqual(first.id, second.id);
-  // And the proxy's own checks run in workerd too: no user → 401.
-  const anonymous = await call('/api/aui/tasks', { method: 'GET' });
-  assert.equal(anonymous.status, 401);
-  await anonymous.body?.cancel();
-});
+test(
+  'cloudflare-worker: streams in workerd with the key from an env binding, request after request',
+  { timeout: 40_000 },
+  async () => {
+    const call = await runtimes.worker;
+    const task_id = await createTask(call);
+    const first = await streamedTurn(call, task_id);
+    const second = await streamedTurn(call, task_id); // a fresh socket per request: workerd forbids reuse
+    assert.notEqual(first.id, second.id);
+    // And the proxy's own checks run in workerd too: no user → 401.
+    const anonymous = await call('/api/aui/tasks', { method: 'GET' });
+    assert.equal(anonymous.status, 401);
+    await anonymous.body?.cancel();
+  },
+);
 
 test('deno: Deno.serve(handler) streams a turn', { timeout: 40_000 }, async () => {
   await oneTurn(runtimes.deno);

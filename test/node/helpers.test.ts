@@ -16,10 +16,25 @@ test('parseCreatedAt reads ISO with Z, ISO without zone, and the space-separated
 
 test('productsOf unifies cards and options/variants_options', () => {
   const cards = {
-    cards: [{ id: 'p1', name: 'Panasonic NN-SN98JS', is_recommended: true, parameters: [{ param: 'price', title: 'Price', value: '$358.08', type: 'string' }] }],
+    cards: [
+      {
+        id: 'p1',
+        name: 'Panasonic NN-SN98JS',
+        is_recommended: true,
+        parameters: [{ param: 'price', title: 'Price', value: '$358.08', type: 'string' }],
+      },
+    ],
   } as Partial<Message>;
   const options = {
-    options: [{ is_recommended: false, widget_parameters: [{ title: 'Product name', value: 'BLACK+DECKER EM044KB19', type: 'string' }, { title: 'Price', value: 199, type: 'numeric' }] }],
+    options: [
+      {
+        is_recommended: false,
+        widget_parameters: [
+          { title: 'Product name', value: 'BLACK+DECKER EM044KB19', type: 'string' },
+          { title: 'Price', value: 199, type: 'numeric' },
+        ],
+      },
+    ],
     variants_options: [{ is_recommended: true, widget_parameters: [{ title: 'Name', value: 'Variant B' }] }],
   } as Partial<Message>;
   assert.deepEqual(
@@ -28,7 +43,10 @@ test('productsOf unifies cards and options/variants_options', () => {
   );
   assert.deepEqual(
     productsOf(options as Message).map((p) => [p.source, p.name, p.recommended, p.values.Price]),
-    [['option', 'BLACK+DECKER EM044KB19', false, 199], ['variant', 'Variant B', true, undefined]],
+    [
+      ['option', 'BLACK+DECKER EM044KB19', false, 199],
+      ['variant', 'Variant B', true, undefined],
+    ],
   );
   assert.deepEqual(productsOf({} as Message), []);
 });

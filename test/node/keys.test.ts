@@ -24,7 +24,9 @@ test('envKey reads the environment on each call; an explicit env object works li
   assert.equal(lastKey(), 'API_KEY_rotated', 'a rotated variable takes effect on the next request');
   delete process.env.AUI_TEST_KEY_VAR;
 
-  await clientFor(mock, { apiKey: envKey('AUI_NETWORK_API_KEY', { AUI_NETWORK_API_KEY: TEST_KEY }) }).tasks.create({ user_id: 'k' });
+  await clientFor(mock, {
+    apiKey: envKey('AUI_NETWORK_API_KEY', { AUI_NETWORK_API_KEY: TEST_KEY }),
+  }).tasks.create({ user_id: 'k' });
   assert.equal(lastKey(), TEST_KEY);
   mock.setApiKey(TEST_KEY);
 });
@@ -59,7 +61,11 @@ test('cachedKey: one load shared by concurrent callers, reused until near expiry
     return { key: TEST_KEY, expiresAt };
   });
   const aui = clientFor(mock, { apiKey: provider });
-  await Promise.all([aui.tasks.create({ user_id: 'a' }), aui.tasks.create({ user_id: 'b' }), aui.tasks.create({ user_id: 'c' })]);
+  await Promise.all([
+    aui.tasks.create({ user_id: 'a' }),
+    aui.tasks.create({ user_id: 'b' }),
+    aui.tasks.create({ user_id: 'c' }),
+  ]);
   assert.equal(loads, 1, 'concurrent callers share one load');
   await aui.tasks.create({ user_id: 'd' });
   assert.equal(loads, 1, 'a fresh key is reused');
@@ -76,7 +82,9 @@ test('cachedKey: one load shared by concurrent callers, reused until near expiry
 
 test('cachedKey refreshes after a 401 and the request succeeds', async () => {
   let version = 0;
-  const aui = clientFor(mock, { apiKey: cachedKey(() => ({ key: version++ === 0 ? 'API_KEY_stale' : TEST_KEY })) });
+  const aui = clientFor(mock, {
+    apiKey: cachedKey(() => ({ key: version++ === 0 ? 'API_KEY_stale' : TEST_KEY })),
+  });
   const task = await aui.tasks.create({ user_id: 'k' });
   assert.equal(task.user_id, 'k');
   assert.equal(version, 2);
@@ -118,7 +126,12 @@ test('log lines never carry the key, even at debug level and on failures', async
   const aui = clientFor(mock, { logger, logLevel: 'debug' });
   mock.failRest({ match: 'POST /tasks', status: 500, headers: { 'retry-after': '0' } });
   await aui.tasks.create({ user_id: 'k' });
-  await clientFor(mock, { logger, logLevel: 'debug', apiKey: 'API_KEY_bad' }).tasks.create({ user_id: 'k' }).catch(() => undefined);
-  assert.ok(lines.some((line) => line.includes('retry 1')), 'retries are logged');
+  await clientFor(mock, { logger, logLevel: 'debug', apiKey: 'API_KEY_bad' })
+    .tasks.create({ user_id: 'k' })
+    .catch(() => undefined);
+  assert.ok(
+    lines.some((line) => line.includes('retry 1')),
+    'retries are logged',
+  );
   for (const line of lines) assert.ok(!line.includes('API_KEY_'), line);
 });

@@ -41,7 +41,11 @@ interface TurnResult {
 }
 
 /** Opens a socket, sends one user frame, collects until the final message or the close. */
-function turn(url: string, msg: unknown, opts: { key?: string | null; keepOpen?: boolean } = {}): Promise<TurnResult> {
+function turn(
+  url: string,
+  msg: unknown,
+  opts: { key?: string | null; keepOpen?: boolean } = {},
+): Promise<TurnResult> {
   const key = opts.key === undefined ? KEY : opts.key;
   const ws = new WebSocket(key === null ? url : `${url}?network_api_key=${encodeURIComponent(key)}`);
   const out: TurnResult = { frames: [], raw: [], final: undefined, close: undefined };
@@ -72,7 +76,11 @@ function turn(url: string, msg: unknown, opts: { key?: string | null; keepOpen?:
 
 function streamedText(frames: unknown[], mode: 'delta' | 'cumulative'): string {
   const texts = (frames as any[])
-    .filter((f) => f.channel?.event_name === 'thread-message-text-content-updated' || f.event === 'thread-message-text-content-updated')
+    .filter(
+      (f) =>
+        f.channel?.event_name === 'thread-message-text-content-updated' ||
+        f.event === 'thread-message-text-content-updated',
+    )
     .map((f) => f.data.text as string);
   return mode === 'delta' ? texts.join('') : (texts.at(-1) ?? '');
 }
@@ -88,7 +96,11 @@ test('REST: 401 without or with a wrong key, with x-request-id and CORS headers'
   }
   const pre = await fetch(mock.url + EXT + '/tasks', {
     method: 'OPTIONS',
-    headers: { origin: 'http://x.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-network-api-key' },
+    headers: {
+      origin: 'http://x.test',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'x-network-api-key',
+    },
   });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get('access-control-allow-headers'), 'x-network-api-key');
@@ -131,7 +143,10 @@ for (const shape of ['cards', 'options'] as const) {
     const history = await call(mock, 'GET', `/tasks/${task.id}/messages`);
     assert.deepEqual(
       history.json.map((m: any) => [m.sender.type, m.text]),
-      [['user', 'I need a built-in microwave'], ['agent', msg.text]],
+      [
+        ['user', 'I need a built-in microwave'],
+        ['agent', msg.text],
+      ],
     );
     assert.equal(history.json[1].trace_info, undefined);
     assert.deepEqual(mock.history(task.id), history.json);
@@ -168,7 +183,10 @@ for (const envelope of ['full', 'flat'] as const) {
   for (const mode of ['delta', 'cumulative'] as const) {
     test(`WS turn: ${envelope} envelope, ${mode} text`, async (t) => {
       const mock = await start(t, { envelope, text: mode });
-      mock.setReply({ text: 'Here are three great microwaves for you.', products: [{ name: 'Panasonic NN-SN98JS', price: '$358.08' }] });
+      mock.setReply({
+        text: 'Here are three great microwaves for you.',
+        products: [{ name: 'Panasonic NN-SN98JS', price: '$358.08' }],
+      });
       const task = (await call(mock, 'POST', '/tasks', { user_id: 'u1' })).json;
       const r = await turn(mock.wsUrl, { task_id: task.id, text: 'microwave please' });
       assert.equal(r.final.text, 'Here are three great microwaves for you.');
@@ -217,9 +235,15 @@ test('WS: drop fault cuts the socket mid-stream; recordReply later stores the re
   assert.equal(r.close?.code, 1006);
   assert.equal(r.final, undefined);
   assert.equal(streamedText(r.frames, 'delta'), 'one two ');
-  assert.deepEqual(mock.history(task.id).map((m: any) => m.sender.type), ['user']);
+  assert.deepEqual(
+    mock.history(task.id).map((m: any) => m.sender.type),
+    ['user'],
+  );
   await new Promise((resolve) => setTimeout(resolve, 80));
-  assert.deepEqual(mock.history(task.id).map((m: any) => m.text), ['hi', 'one two three four five']);
+  assert.deepEqual(
+    mock.history(task.id).map((m: any) => m.text),
+    ['hi', 'one two three four five'],
+  );
   // The next turn is unaffected.
   const again = await turn(mock.wsUrl, { task_id: task.id, text: 'again' });
   assert.equal(again.final.text, 'one two three four five');

@@ -32,10 +32,14 @@ const WEB_ENTRIES = ['.', './server', './browser'] as const;
 
 type Target = string | { import?: string; require?: string };
 type ExportsMap = Record<string, Record<string, Target | Record<string, string>>>;
-const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: ExportsMap };
+const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  exports: ExportsMap;
+};
 
 before(() => {
-  if (!existsSync(join(DIST, 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+  if (!existsSync(join(DIST, 'index.js')))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
 });
 
 /* ------------------------------------------------------------------ reading the web build */
@@ -68,19 +72,26 @@ interface Analysis {
 }
 
 type Node = { type: string; start: number; end: number; [key: string]: unknown };
-const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && typeof (value as Node).type === 'string';
+const isNode = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && typeof (value as Node).type === 'string';
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 
 async function analyse(file: string): Promise<Analysis> {
   // esbuild, only minifying whitespace, drops every comment (legal ones too) and changes nothing
   // else at target esnext: no renaming, no syntax rewrite. The code becomes a few long lines.
-  const { code: source } = await transform(await readFile(file, 'utf8'), { loader: 'js', target: 'esnext', legalComments: 'none', minifyWhitespace: true });
+  const { code: source } = await transform(await readFile(file, 'utf8'), {
+    loader: 'js',
+    target: 'esnext',
+    legalComments: 'none',
+    minifyWhitespace: true,
+  });
   const ast = parseAst(source) as unknown as Node;
   const specifiers: string[] = [];
   const blanks: Array<[number, number]> = [];
   let topLevelAwait: number | undefined;
 
-  const literal = (node: unknown): string => (isNode(node) && node.type === 'Literal' && typeof node.value === 'string' ? node.value : '<computed>');
+  const literal = (node: unknown): string =>
+    isNode(node) && node.type === 'Literal' && typeof node.value === 'string' ? node.value : '<computed>';
   const visit = (node: Node, depth: number): void => {
     switch (node.type) {
       case 'ImportDeclaration':
@@ -93,7 +104,8 @@ async function analyse(file: string): Promise<Analysis> {
         break;
       case 'CallExpression': {
         const callee = node.callee as Node;
-        if (callee.type === 'Identifier' && callee.name === 'require') specifiers.push(literal((node.arguments as Node[])[0]));
+        if (callee.type === 'Identifier' && callee.name === 'require')
+          specifiers.push(literal((node.arguments as Node[])[0]));
         break;
       }
       case 'Literal':
@@ -120,8 +132,14 @@ async function analyse(file: string): Promise<Analysis> {
   visit(ast, 0);
 
   let code = source;
-  for (const [start, end] of blanks) if (end > start) code = code.slice(0, start) + ' '.repeat(end - start) + code.slice(end);
-  return { file, specifiers, code, topLevelAwait: topLevelAwait === undefined ? undefined : around(source, topLevelAwait, topLevelAwait + 5) };
+  for (const [start, end] of blanks)
+    if (end > start) code = code.slice(0, start) + ' '.repeat(end - start) + code.slice(end);
+  return {
+    file,
+    specifiers,
+    code,
+    topLevelAwait: topLevelAwait === undefined ? undefined : around(source, topLevelAwait, topLevelAwait + 5),
+  };
 }
 
 /** The web entries and every dist file they reach through relative imports. */
@@ -135,7 +153,8 @@ async function webBuild(): Promise<Analysis[]> {
     const analysis = await analyse(file);
     seen.set(file, analysis);
     for (const specifier of analysis.specifiers) {
-      if (specifier.startsWith('./') || specifier.startsWith('../')) queue.push(join(dirname(file), specifier));
+      if (specifier.startsWith('./') || specifier.startsWith('../'))
+        queue.push(join(dirname(file), specifier));
     }
   }
   return [...seen.values()];
@@ -143,7 +162,8 @@ async function webBuild(): Promise<Analysis[]> {
 
 const NODE_BUILTINS = new Set(builtinModules);
 
-const around = (code: string, start: number, end: number) => `…${code.slice(Math.max(0, start - 60), end + 60)}…`;
+const around = (code: string, start: number, end: number) =>
+  `…${code.slice(Math.max(0, start - 60), end + 60)}…`;
 
 /** `file: …context…` for each match of `pattern` in the comment/literal-free code. */
 function findings(analyses: Analysis[], pattern: RegExp): string[] {
@@ -164,15 +184,34 @@ describe('the web build (web conditions of ., ./server, ./browser)', () => {
 
   test('reaches its chunks, in both formats', () => {
     const files = web.map((a) => relative(DIST, a.file));
-    assert.ok(files.some((f) => f.startsWith('chunks/') && f.endsWith('.js')), `ESM chunks followed (${files.join(', ')})`);
-    assert.ok(files.some((f) => f.startsWith('chunks/') && f.endsWith('.cjs')), `CJS chunks followed (${files.join(', ')})`);
-    for (const file of files) assert.doesNotMatch(file, /\.node\.c?js$|^server\/node\.|^mock\.|^cli\./, `${file} is not a Node-only file`);
+    assert.ok(
+      files.some((f) => f.startsWith('chunks/') && f.endsWith('.js')),
+      `ESM chunks followed (${files.join(', ')})`,
+    );
+    assert.ok(
+      files.some((f) => f.startsWith('chunks/') && f.endsWith('.cjs')),
+      `CJS chunks followed (${files.join(', ')})`,
+    );
+    for (const file of files)
+      assert.doesNotMatch(
+        file,
+        /\.node\.c?js$|^server\/node\.|^mock\.|^cli\./,
+        `${file} is not a Node-only file`,
+      );
   });
 
   test('imports no ws, isomorphic-ws or Node built-in', () => {
     const bad = web.flatMap(({ file, specifiers }) =>
       specifiers
-        .filter((s) => s === 'ws' || s === 'isomorphic-ws' || s.startsWith('ws/') || s.startsWith('node:') || NODE_BUILTINS.has(s.split('/')[0]!) || s === '<computed>')
+        .filter(
+          (s) =>
+            s === 'ws' ||
+            s === 'isomorphic-ws' ||
+            s.startsWith('ws/') ||
+            s.startsWith('node:') ||
+            NODE_BUILTINS.has(s.split('/')[0]!) ||
+            s === '<computed>',
+        )
         .map((s) => `${relative(ROOT, file)} imports ${s}`),
     );
     assert.deepEqual(bad, []);
@@ -185,11 +224,17 @@ describe('the web build (web conditions of ., ./server, ./browser)', () => {
 
   test('has no eval( and no new Function', () => {
     assert.deepEqual(findings(web, /(?<![\w$])eval\s*\(/), [], 'eval(');
-    assert.deepEqual(findings(web, /\bnew\s+Function\b|(?<![\w$.])Function\s*\(/), [], 'new Function / Function(…)');
+    assert.deepEqual(
+      findings(web, /\bnew\s+Function\b|(?<![\w$.])Function\s*\(/),
+      [],
+      'new Function / Function(…)',
+    );
   });
 
   test('has no top-level await (it would break require(esm) and Workers start-up)', () => {
-    const found = web.filter((a) => a.topLevelAwait).map((a) => `${relative(ROOT, a.file)}: ${a.topLevelAwait}`);
+    const found = web
+      .filter((a) => a.topLevelAwait)
+      .map((a) => `${relative(ROOT, a.file)}: ${a.topLevelAwait}`);
     assert.deepEqual(found, []);
   });
 });
@@ -230,7 +275,11 @@ describe('module scope of the web entries: no timer, no I/O, no random value', (
     for (const format of ['js', 'cjs'] as const) {
       test(`dist/${entry}.${format}: importing it (and building its client) calls nothing`, async () => {
         const file = join(DIST, `${entry}.${format}`);
-        const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE, '--', file, format, entry], { cwd: ROOT });
+        const { stdout } = await run(
+          process.execPath,
+          ['--input-type=module', '-e', PROBE, '--', file, format, entry],
+          { cwd: ROOT },
+        );
         const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, string[]>;
         assert.deepEqual(result, { loaded: [], afterTick: [], construct: [] });
       });
@@ -247,12 +296,29 @@ describe('the packed tarball', () => {
 
   before(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'aui-package-'));
-    const { stdout } = await run('npm', ['pack', '--json', '--silent', '--pack-destination', scratch], { cwd: ROOT });
+    const { stdout } = await run('npm', ['pack', '--json', '--silent', '--pack-destination', scratch], {
+      cwd: ROOT,
+    });
     tarball = join(scratch, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
     installed = join(scratch, 'app');
     await mkdir(installed);
-    await writeFile(join(installed, 'package.json'), JSON.stringify({ name: 'aui-package-check', private: true }));
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', tarball], { cwd: installed });
+    await writeFile(
+      join(installed, 'package.json'),
+      JSON.stringify({ name: 'aui-package-check', private: true }),
+    );
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        '--loglevel=error',
+        tarball,
+      ],
+      { cwd: installed },
+    );
   });
   after(async () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -261,7 +327,10 @@ describe('the packed tarball', () => {
   /** Runs a tool; resolves with its output, rejects with it (as the assertion message) on a non-zero exit. */
   async function tool(command: string, args: string[], cwd = ROOT): Promise<string> {
     try {
-      const { stdout, stderr } = await run(command, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+      const { stdout, stderr } = await run(command, args, {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      });
       return stdout + stderr;
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -300,7 +369,10 @@ describe('the packed tarball', () => {
         file: require.resolve('aui-messaging'),
       }));`;
     const result = JSON.parse(await tool(process.execPath, ['-e', script], installed));
-    assert.deepEqual(result, { ...ENTRY_EXPORTS, file: join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.cjs') });
+    assert.deepEqual(result, {
+      ...ENTRY_EXPORTS,
+      file: join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.cjs'),
+    });
   });
 
   test('import() of every entry works on this Node', async () => {
@@ -315,7 +387,10 @@ describe('the packed tarball', () => {
         file: import.meta.resolve('aui-messaging'),
       }));`;
     const result = JSON.parse(await tool(process.execPath, ['--input-type=module', '-e', script], installed));
-    assert.deepEqual(result, { ...ENTRY_EXPORTS, file: `file://${join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.js')}` });
+    assert.deepEqual(result, {
+      ...ENTRY_EXPORTS,
+      file: `file://${join(installed, 'node_modules', 'aui-messaging', 'dist', 'index.node.js')}`,
+    });
   });
 
   test('an error thrown through aui-messaging/browser is instanceof the class exported by aui-messaging', async () => {
@@ -345,7 +420,13 @@ describe('the packed tarball', () => {
       }
       console.log(JSON.stringify(out));`;
     const result = JSON.parse(await tool(process.execPath, ['--input-type=module', '-e', script], installed));
-    const expected = { name: 'AuthenticationError', status: 401, instanceofEsm: true, instanceofCjs: true, sameClass: true };
+    const expected = {
+      name: 'AuthenticationError',
+      status: 401,
+      instanceofEsm: true,
+      instanceofCjs: true,
+      sameClass: true,
+    };
     assert.deepEqual(result, { esm: expected, cjs: expected });
   });
 });

@@ -20,13 +20,15 @@ async function run(task_id: string, text: string, client = aui) {
   stream.on('snapshot', (snapshot) => ((streamed = snapshot), kinds.push('snapshot')));
   stream.on('message', () => kinds.push('message'));
   const outcome = await stream.finalMessage().catch((error: unknown) => error);
-  if (!(outcome instanceof Error)) assert.equal(streamed, (outcome as Message).text, 'the stream ends equal to the final text');
+  if (!(outcome instanceof Error))
+    assert.equal(streamed, (outcome as Message).text, 'the stream ends equal to the final text');
   return { outcome: outcome as any, streamed, kinds };
 }
 
 const userTexts = (task_id: string) =>
   (mock.history(task_id) as Message[]).filter((m) => m.sender?.type === 'user').map((m) => m.text);
-const sent = (text: string) => mock.sockets.messages.filter((m) => (m as { text?: string }).text === text).length;
+const sent = (text: string) =>
+  mock.sockets.messages.filter((m) => (m as { text?: string }).text === text).length;
 
 test('dropped after some frames, reply already in history → delivered from history, the missing text emitted', async () => {
   const task = await aui.tasks.create({ user_id: 'r1' });
@@ -108,7 +110,7 @@ test('the same text twice in a row: the watermark tells the second turn from the
     assert.equal(first.outcome.text, 'Reply number 1.');
     mock.failTurn({ kind: 'drop', afterFrames: 1, recordReply: 'now' });
     const second = await run(task.id, 'yes');
-    assert.equal(second.outcome.text, 'Reply number 2.', 'not the first turn\'s reply');
+    assert.equal(second.outcome.text, 'Reply number 2.', "not the first turn's reply");
     assert.deepEqual(userTexts(task.id), ['yes', 'yes']);
   } finally {
     mock.setReply({ text: 'Here is the full answer you asked for.' });

@@ -26,8 +26,16 @@ test('tasks.create sends user_id, the default task_origin_type and the key, and 
 });
 
 test('tasks.create keeps a caller task_origin_type and agent, and the client default is configurable', async () => {
-  await aui.tasks.create({ user_id: 'u1', task_origin_type: 'stores', agent: { agent_id: 'a1', version_tag: 'v8' } });
-  assert.deepEqual(last().body, { user_id: 'u1', task_origin_type: 'stores', agent: { agent_id: 'a1', version_tag: 'v8' } });
+  await aui.tasks.create({
+    user_id: 'u1',
+    task_origin_type: 'stores',
+    agent: { agent_id: 'a1', version_tag: 'v8' },
+  });
+  assert.deepEqual(last().body, {
+    user_id: 'u1',
+    task_origin_type: 'stores',
+    agent: { agent_id: 'a1', version_tag: 'v8' },
+  });
   await clientFor(mock, { taskOriginType: 'third-party' }).tasks.create({ user_id: 'u1' });
   assert.deepEqual(last().body, { user_id: 'u1', task_origin_type: 'third-party' });
 });
@@ -50,11 +58,15 @@ test('tasks.iterate walks every page lazily, one request per page', async () => 
   const ids: string[] = [];
   for await (const task of iterator) {
     ids.push(task.id);
-    if (ids.length === 1) assert.equal(mock.requests.length, before + 1, 'one page fetched for the first task');
+    if (ids.length === 1)
+      assert.equal(mock.requests.length, before + 1, 'one page fetched for the first task');
   }
   assert.equal(ids.length, 5);
   assert.equal(new Set(ids).size, 5);
-  assert.deepEqual(mock.requests.slice(before).map((r) => r.query.page), ['1', '2', '3']);
+  assert.deepEqual(
+    mock.requests.slice(before).map((r) => r.query.page),
+    ['1', '2', '3'],
+  );
 });
 
 test('tasks.get returns one task; an unknown id is a NotFoundError', async () => {
@@ -101,7 +113,10 @@ test('both product shapes parse and productsOf unifies them', async () => {
     mock.setOptions({ productShape });
     const task = await aui.tasks.create({ user_id: 'shapes' });
     const message = await aui.messages.send({ task_id: task.id, text: 'microwave please' });
-    assert.ok(productShape === 'cards' ? message.cards?.length : message.options?.length, `${productShape} present`);
+    assert.ok(
+      productShape === 'cards' ? message.cards?.length : message.options?.length,
+      `${productShape} present`,
+    );
     const products = productsOf(message);
     assert.ok(products.length >= 2);
     for (const product of products) {
@@ -116,7 +131,10 @@ test('tasks.messages returns the history: user and agent entries, oldest first',
   const task = await aui.tasks.create({ user_id: 'historian' });
   await aui.messages.send({ task_id: task.id, text: 'first question' });
   const history = await aui.tasks.messages(task.id);
-  assert.deepEqual(history.map((m) => m.sender?.type), ['user', 'agent']);
+  assert.deepEqual(
+    history.map((m) => m.sender?.type),
+    ['user', 'agent'],
+  );
   assert.equal(history[0]!.text, 'first question');
 });
 
@@ -138,12 +156,21 @@ test('agentContext, followupSuggestions, traceInfo, textConversation and renderW
   assert.deepEqual(last().query, { include_business_logic: 'true' });
   assert.equal(typeof trace, 'object');
 
-  const conversation = await aui.textConversation({ phoneNumber: '+14155550123', channel: 'sms', message: 'hi' });
+  const conversation = await aui.textConversation({
+    phoneNumber: '+14155550123',
+    channel: 'sms',
+    message: 'hi',
+  });
   assert.equal(calls(mock).at(-1), 'POST /text/conversation');
   assert.deepEqual(last().body, { phoneNumber: '+14155550123', channel: 'sms', message: 'hi' });
   assert.equal(conversation.status, true);
 
-  const widget = await aui.renderWidget({ task_id: task.id, integration_code: 'INVENTORY_SEARCH', card_template_code: 'card', variables: { q: 'x' } });
+  const widget = await aui.renderWidget({
+    task_id: task.id,
+    integration_code: 'INVENTORY_SEARCH',
+    card_template_code: 'card',
+    variables: { q: 'x' },
+  });
   assert.equal(calls(mock).at(-1), 'POST /widgets');
   assert.equal(typeof widget.rendered_jsx, 'string');
 });

@@ -27,7 +27,8 @@ const logger: Logger = {
 const aui = clientFor(mock, { session: fast, logger, logLevel: 'debug' });
 const task = await aui.tasks.create({ user_id: 'sessions' });
 const upgrades = () => mock.requests.filter((r) => r.method === 'WS').length;
-const sent = (text: string) => mock.sockets.messages.filter((m) => (m as { text?: string }).text === text).length;
+const sent = (text: string) =>
+  mock.sockets.messages.filter((m) => (m as { text?: string }).text === text).length;
 
 test('a session carries turns one at a time on one socket, in order; state goes connecting → open → closed', async () => {
   const session = aui.session();
@@ -59,7 +60,7 @@ test('concurrent messages.stream turns on two tasks run on independent sockets',
   assert.equal(mock.sockets.opened - opened, 2);
 });
 
-test('the socket uses the client\'s key: query string always, header from the Node ws fallback', async () => {
+test("the socket uses the client's key: query string always, header from the Node ws fallback", async () => {
   await aui.messages.stream({ task_id: task.id, text: 'keyed' }).finalText();
   const upgrade = mock.requests.filter((r) => r.method === 'WS').at(-1)!;
   assert.equal(upgrade.query.network_api_key, TEST_KEY);
@@ -75,7 +76,10 @@ test('a user-supplied WebSocket constructor gets the URL only, never an options 
     }
   }
   const custom = clientFor(mock, { WebSocket: Recording });
-  assert.equal(await custom.messages.stream({ task_id: task.id, text: 'custom' }).finalText(), 'Answer to custom.');
+  assert.equal(
+    await custom.messages.stream({ task_id: task.id, text: 'custom' }).finalText(),
+    'Answer to custom.',
+  );
   assert.equal(calls.length, 1);
   assert.equal(calls[0]!.length, 1);
   assert.match(String(calls[0]![0]), /network_api_key=/);
@@ -93,7 +97,10 @@ test('close(): the turn in flight finishes, queued turns reject with SessionClos
   assert.ok(error instanceof SessionClosedError);
   assert.equal(error.delivered, false);
   await closing;
-  assert.ok(await rejection(session.stream({ task_id: task.id, text: 'late' }).finalMessage()) instanceof SessionClosedError);
+  assert.ok(
+    (await rejection(session.stream({ task_id: task.id, text: 'late' }).finalMessage())) instanceof
+      SessionClosedError,
+  );
   assert.equal(sent('never sent'), 0);
   mock.setOptions({ frameDelayMs: 0 });
 });
@@ -111,7 +118,7 @@ test('a turn that would overflow maxQueueBytes is rejected, not sent', async () 
   }
 });
 
-test('abort closes that turn\'s socket; the session reconnects for the next turn', async () => {
+test("abort closes that turn's socket; the session reconnects for the next turn", async () => {
   mock.setOptions({ frameDelayMs: 30 });
   const session = aui.session();
   try {
@@ -122,7 +129,11 @@ test('abort closes that turn\'s socket; the session reconnects for the next turn
     assert.ok((await rejection(doomed.finalMessage())) instanceof APIUserAbortError);
     mock.setOptions({ frameDelayMs: 0 });
     assert.equal(await session.stream({ task_id: task.id, text: 'after' }).finalText(), 'Answer to after.');
-    assert.equal(mock.sockets.opened - opened, 2, 'the aborted turn\'s socket was closed and a new one opened');
+    assert.equal(
+      mock.sockets.opened - opened,
+      2,
+      "the aborted turn's socket was closed and a new one opened",
+    );
   } finally {
     mock.setOptions({ frameDelayMs: 0 });
     await session.close();
@@ -136,7 +147,9 @@ test('an AbortSignal aborts a turn; a per-turn timeout fails it with APITimeoutE
     const aborted = aui.messages.stream({ task_id: task.id, text: 'signal' }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 80);
     assert.ok((await rejection(aborted.finalMessage())) instanceof APIUserAbortError);
-    const slow = await rejection(aui.messages.stream({ task_id: task.id, text: 'slow one' }, { timeout: 120 }).finalMessage());
+    const slow = await rejection(
+      aui.messages.stream({ task_id: task.id, text: 'slow one' }, { timeout: 120 }).finalMessage(),
+    );
     assert.ok(slow instanceof APITimeoutError);
     assert.equal(slow.delivered, 'unknown');
   } finally {
@@ -155,7 +168,10 @@ test('idle timeout: a silent socket is closed and the turn is recovered from his
 
 test('official-SDK failure: a bad key (1008) must not reconnect forever → one refresh, then AuthenticationError', async () => {
   let refreshes = 0;
-  const bad = clientFor(mock, { session: fast, apiKey: ({ forceRefresh }) => ((refreshes += forceRefresh ? 1 : 0), 'API_KEY_wrong') });
+  const bad = clientFor(mock, {
+    session: fast,
+    apiKey: ({ forceRefresh }) => ((refreshes += forceRefresh ? 1 : 0), 'API_KEY_wrong'),
+  });
   const before = upgrades();
   const error = await rejection(bad.messages.stream({ task_id: task.id, text: 'locked out' }).finalMessage());
   assert.ok(error instanceof AuthenticationError, String(error));
@@ -168,10 +184,16 @@ test('official-SDK failure: a bad key (1008) must not reconnect forever → one 
 });
 
 test('close 1008 → the key provider is asked with forceRefresh → the turn succeeds on the new key', async () => {
-  const rotating = clientFor(mock, { session: fast, apiKey: ({ forceRefresh }) => (forceRefresh ? 'API_KEY_new' : 'API_KEY_old') });
+  const rotating = clientFor(mock, {
+    session: fast,
+    apiKey: ({ forceRefresh }) => (forceRefresh ? 'API_KEY_new' : 'API_KEY_old'),
+  });
   mock.setApiKey([TEST_KEY, 'API_KEY_new']);
   try {
-    assert.equal(await rotating.messages.stream({ task_id: task.id, text: 'rotated' }).finalText(), 'Answer to rotated.');
+    assert.equal(
+      await rotating.messages.stream({ task_id: task.id, text: 'rotated' }).finalText(),
+      'Answer to rotated.',
+    );
     const last = mock.requests.filter((r) => r.method === 'WS').at(-1)!;
     assert.equal(last.query.network_api_key, 'API_KEY_new');
   } finally {
@@ -180,8 +202,15 @@ test('close 1008 → the key provider is asked with forceRefresh → the turn su
 });
 
 test('an auth error frame (401) → refresh, reconnect, the unprocessed message is sent again once', async () => {
-  mock.failTurn({ kind: 'error-frame', recordUser: false, error: { status_code: 401, description: 'Authentication failed', message: 'Invalid API key' } });
-  assert.equal(await aui.messages.stream({ task_id: task.id, text: 'reauth' }).finalText(), 'Answer to reauth.');
+  mock.failTurn({
+    kind: 'error-frame',
+    recordUser: false,
+    error: { status_code: 401, description: 'Authentication failed', message: 'Invalid API key' },
+  });
+  assert.equal(
+    await aui.messages.stream({ task_id: task.id, text: 'reauth' }).finalText(),
+    'Answer to reauth.',
+  );
   assert.equal(sent('reauth'), 2);
 });
 
@@ -190,14 +219,18 @@ test('official-SDK failure: a refused handshake (HTTP 403 before accept) is retr
   const session = aui.session({ reconnect: { minDelay: 20, maxDelay: 60, maxRetries: 20 } });
   try {
     const states: string[] = [];
-    session.on('state', ({ current, retryIn }) => states.push(retryIn === undefined ? current : `${current}(${retryIn})`));
+    session.on('state', ({ current, retryIn }) =>
+      states.push(retryIn === undefined ? current : `${current}(${retryIn})`),
+    );
     const turn = session.stream({ task_id: task.id, text: 'patient' }); // queued while disconnected
     await new Promise((resolve) => setTimeout(resolve, 250));
     assert.ok(states.filter((s) => s.startsWith('reconnecting')).length >= 2, states.join(' '));
     mock.setOptions({ handshake: 'accept' });
     assert.equal(await turn.finalText(), 'Answer to patient.');
     assert.equal(sent('patient'), 1);
-    const probes = mock.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/tasks/${task.id}/messages`));
+    const probes = mock.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith(`/tasks/${task.id}/messages`),
+    );
     assert.ok(probes.length >= 2, 'watermark read plus at least one REST probe');
   } finally {
     mock.setOptions({ handshake: 'accept' });
@@ -244,16 +277,25 @@ test('official-SDK failure: a server that hangs up during the handshake is retri
   await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
   const port = (hangUp.address() as { port: number }).port;
   try {
-    const client = clientFor(mock, { wsUrl: `ws://127.0.0.1:${port}/session`, session: { reconnect: { minDelay: 5, maxDelay: 20, maxRetries: 3 } } });
+    const client = clientFor(mock, {
+      wsUrl: `ws://127.0.0.1:${port}/session`,
+      session: { reconnect: { minDelay: 5, maxDelay: 20, maxRetries: 3 } },
+    });
     const session = client.session();
     const reconnects: number[] = [];
-    session.on('state', ({ current, retryIn }) => current === 'reconnecting' && reconnects.push(retryIn ?? -1));
+    session.on(
+      'state',
+      ({ current, retryIn }) => current === 'reconnecting' && reconnects.push(retryIn ?? -1),
+    );
     const error = await rejection(session.stream({ task_id: task.id, text: 'nobody home' }).finalMessage());
     assert.ok(error instanceof APIConnectionError, String(error));
     assert.match(error.message, /could not reconnect after 3 attempts/);
     assert.equal(error.delivered, false);
     assert.equal(reconnects.length, 3);
-    assert.ok(reconnects.every((ms) => ms >= 0 && ms <= 20), 'full jitter within the cap');
+    assert.ok(
+      reconnects.every((ms) => ms >= 0 && ms <= 20),
+      'full jitter within the cap',
+    );
   } finally {
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => hangUp.close(resolve));
@@ -266,7 +308,10 @@ test('a handshake that hangs past connectTimeout counts as a failed handshake', 
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as { port: number }).port;
   try {
-    const client = clientFor(mock, { wsUrl: `ws://127.0.0.1:${port}/session`, session: { connectTimeout: 80, reconnect: { minDelay: 5, maxDelay: 10, maxRetries: 1 } } });
+    const client = clientFor(mock, {
+      wsUrl: `ws://127.0.0.1:${port}/session`,
+      session: { connectTimeout: 80, reconnect: { minDelay: 5, maxDelay: 10, maxRetries: 1 } },
+    });
     const started = Date.now();
     const error = await rejection(client.messages.stream({ task_id: task.id, text: 'hung' }).finalMessage());
     assert.ok(error instanceof APIConnectionError);
@@ -279,7 +324,10 @@ test('a handshake that hangs past connectTimeout counts as a failed handshake', 
 
 test('official-SDK failure: an in-flight turn is not lost when the socket drops', async () => {
   mock.failTurn({ kind: 'drop', afterFrames: 1, recordReply: 'now' });
-  assert.equal(await aui.messages.stream({ task_id: task.id, text: 'survivor' }).finalText(), 'Answer to survivor.');
+  assert.equal(
+    await aui.messages.stream({ task_id: task.id, text: 'survivor' }).finalText(),
+    'Answer to survivor.',
+  );
 });
 
 test('official-SDK failure: the key-bearing socket URL never reaches a log line', async () => {

@@ -11,6 +11,9 @@ test('bundle budgets: the app and the browser client stay under their min+gzip l
   assert.equal(budgeted.length, 2, 'both budgeted bundles were measured');
   for (const { name, gzip, budget } of budgeted) {
     assert.ok(gzip > 1024, `${name}: ${gzip} B is implausibly small — did the bundle build?`);
-    assert.ok(gzip <= budget!, `${name}: ${gzip} B min+gzip is over its ${budget} B budget (npm run size; bench/README.md)`);
+    assert.ok(
+      gzip <= budget!,
+      `${name}: ${gzip} B min+gzip is over its ${budget} B budget (npm run size; bench/README.md)`,
+    );
   }
 });

@@ -55,14 +55,22 @@ for (const envelope of ['full', 'flat'] as const) {
       mock.setOptions({ envelope, text: mode });
       const reply = { text: 'The Panasonic NN-SN98JS is my top pick at $358.08.' };
       mock.setReply(reply);
-      const { events, outcome, text } = await record(aui.messages.stream({ task_id: task.id, text: 'a microwave' }));
+      const { events, outcome, text } = await record(
+        aui.messages.stream({ task_id: task.id, text: 'a microwave' }),
+      );
       assert.equal((outcome as Message).text, reply.text);
       assert.equal(text, reply.text);
       const kinds = events.map((e) => e[0]);
       assert.ok(kinds.filter((k) => k === 'text').length > 5, 'streamed in several deltas');
       assert.ok(!kinds.includes('snapshot'), 'no correction needed');
       assert.deepEqual(kinds.slice(-2), ['message', 'end']);
-      assert.equal(events.filter((e) => e[0] === 'text').map((e) => e[1]).join(''), reply.text);
+      assert.equal(
+        events
+          .filter((e) => e[0] === 'text')
+          .map((e) => e[1])
+          .join(''),
+        reply.text,
+      );
     });
   }
 }
@@ -71,24 +79,44 @@ test('a final text that differs from the stream: one snapshot event carries it, 
   mock.setOptions({ envelope: 'full', text: 'delta' });
   mock.setReply({ text: 'Final answer, corrected.', chunks: ['Draft ', 'answer ', 'that ', 'changed'] });
   const { events, text } = await record(aui.messages.stream({ task_id: task.id, text: 'x' }));
-  assert.deepEqual(events.slice(-4), [['text', 'changed'], ['snapshot', 'Final answer, corrected.'], ['message', 'Final answer, corrected.'], ['end']]);
+  assert.deepEqual(events.slice(-4), [
+    ['text', 'changed'],
+    ['snapshot', 'Final answer, corrected.'],
+    ['message', 'Final answer, corrected.'],
+    ['end'],
+  ]);
   assert.equal(text, 'Final answer, corrected.');
 });
 
 test('cumulative mode is decided once per turn: a rewritten cumulative frame becomes a snapshot', async () => {
   mock.setOptions({ text: 'delta' }); // chunks are sent as given: we write cumulative frames ourselves
-  mock.setReply({ text: 'Hello there, friend', chunks: ['Hel', 'Hello', 'Hello th', 'Hallo there', 'Hello there, friend'] });
+  mock.setReply({
+    text: 'Hello there, friend',
+    chunks: ['Hel', 'Hello', 'Hello th', 'Hallo there', 'Hello there, friend'],
+  });
   const { events, text } = await record(aui.messages.stream({ task_id: task.id, text: 'x' }));
-  assert.deepEqual(events.map((e) => e.slice(0, 2)), [
-    ['text', 'Hel'], ['text', 'lo'], ['text', ' th'], ['snapshot', 'Hallo there'], ['snapshot', 'Hello there, friend'], ['message', 'Hello there, friend'], ['end'],
-  ]);
+  assert.deepEqual(
+    events.map((e) => e.slice(0, 2)),
+    [
+      ['text', 'Hel'],
+      ['text', 'lo'],
+      ['text', ' th'],
+      ['snapshot', 'Hallo there'],
+      ['snapshot', 'Hello there, friend'],
+      ['message', 'Hello there, friend'],
+      ['end'],
+    ],
+  );
   assert.equal(text, 'Hello there, friend');
 });
 
 test('a single-frame turn works in either mode', async () => {
   mock.setReply({ text: 'Yes.', chunks: ['Yes.'] });
   const { events } = await record(aui.messages.stream({ task_id: task.id, text: 'x' }));
-  assert.deepEqual(events.map((e) => e[0]), ['text', 'message', 'end']);
+  assert.deepEqual(
+    events.map((e) => e[0]),
+    ['text', 'message', 'end'],
+  );
   mock.setReply({ text: 'Yes, same.', chunks: ['Yes,', ' same.'] });
 });
 
@@ -97,7 +125,10 @@ test('for await yields text events then the message; finalText and done agree', 
   const stream = aui.messages.stream({ task_id: task.id, text: 'count' });
   const seen: StreamEvent[] = [];
   for await (const event of stream) seen.push(event);
-  assert.deepEqual(seen.map((e) => e.type), ['text', 'text', 'text', 'message']);
+  assert.deepEqual(
+    seen.map((e) => e.type),
+    ['text', 'text', 'text', 'message'],
+  );
   assert.deepEqual(seen[2], { type: 'text', delta: 'three', snapshot: 'one two three' });
   assert.equal(await stream.finalText(), 'one two three');
   await stream.done();
@@ -110,7 +141,10 @@ test('a for-await reader that starts late still sees the whole turn: the text so
   await ended.done();
   const after: StreamEvent[] = [];
   for await (const event of ended) after.push(event);
-  assert.deepEqual(after.map((e) => e.type), ['snapshot', 'message']);
+  assert.deepEqual(
+    after.map((e) => e.type),
+    ['snapshot', 'message'],
+  );
   assert.deepEqual(after[0], { type: 'snapshot', snapshot: 'one two three' });
 
   mock.setOptions({ frameDelayMs: 30 });
@@ -181,7 +215,9 @@ test('abort() emits error then end and nothing after; the user abort never surfa
 
 test('an error nobody listens to or awaits surfaces as an unhandled rejection; a user abort does not', async () => {
   const run = (mode: string) =>
-    execFileAsync(process.execPath, ['--import', 'tsx', 'test/fixtures/unhandled.ts', mode], { timeout: 15_000 }).then((r) => r.stdout.trim());
+    execFileAsync(process.execPath, ['--import', 'tsx', 'test/fixtures/unhandled.ts', mode], {
+      timeout: 15_000,
+    }).then((r) => r.stdout.trim());
   assert.equal(await run('error'), 'UNHANDLED UnprocessableEntityError');
   assert.equal(await run('abort'), 'NONE');
 });
@@ -194,7 +230,8 @@ test('a throwing listener ends the turn with its error; end comes once and nothi
     stream.on(event, () => {
       throw boom;
     });
-    for (const name of ['text', 'snapshot', 'message', 'error', 'end'] as const) stream.on(name, () => void seen.push(name));
+    for (const name of ['text', 'snapshot', 'message', 'error', 'end'] as const)
+      stream.on(name, () => void seen.push(name));
     assert.equal(await rejection(stream.finalMessage()), boom);
     await new Promise((resolve) => setTimeout(resolve, 50)); // any late frame or event would land now
     assert.equal(seen.filter((name) => name === 'end').length, 1, seen.join(' '));
@@ -220,11 +257,18 @@ test('a non-JSON frame fails that turn with a typed error (not the process); the
 
 test('error frames reject the turn with the mapped class; nothing is resent', async () => {
   const before = mock.sockets.messages.length;
-  mock.failTurn({ kind: 'error-frame', error: { status_code: 422, description: 'Unprocessable Entity', message: 'text too long' } });
+  mock.failTurn({
+    kind: 'error-frame',
+    error: { status_code: 422, description: 'Unprocessable Entity', message: 'text too long' },
+  });
   const invalid = await rejection(aui.messages.stream({ task_id: task.id, text: 'x' }).finalMessage());
   assert.ok(invalid instanceof UnprocessableEntityError);
   assert.equal(invalid.delivered, false);
-  mock.failTurn({ kind: 'error-frame', afterFrames: 2, error: { status_code: 500, description: 'Internal server error', message: 'boom' } });
+  mock.failTurn({
+    kind: 'error-frame',
+    afterFrames: 2,
+    error: { status_code: 500, description: 'Internal server error', message: 'boom' },
+  });
   const broken = await rejection(aui.messages.stream({ task_id: task.id, text: 'y' }).finalMessage());
   assert.ok(broken instanceof InternalServerError);
   assert.equal(broken.delivered, 'unknown');
@@ -235,7 +279,12 @@ test('error frames reject the turn with the mapped class; nothing is resent', as
 test('bad input fails the stream before any connection', async () => {
   const opened = mock.sockets.opened;
   const requests = mock.requests.length;
-  for (const params of [{ task_id: '', text: 'x' }, { task_id: task.id, text: '' }, { task_id: task.id }, { task_id: task.id, text: 'x', context: 5 }]) {
+  for (const params of [
+    { task_id: '', text: 'x' },
+    { task_id: task.id, text: '' },
+    { task_id: task.id },
+    { task_id: task.id, text: 'x', context: 5 },
+  ]) {
     const error = await rejection(aui.messages.stream(params as never).finalMessage());
     assert.ok(error instanceof InvalidRequestError, String(error));
   }
@@ -250,7 +299,16 @@ test('toReadableStream → SSE → fromReadableStream reproduces the turn, parse
   assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
   const [raw, forReader] = response.body!.tee();
   const { events, outcome } = await record(MessageStream.fromReadableStream(forReader));
-  assert.deepEqual(events.map((e) => e.slice(0, 2)), [['text', 'Draft '], ['text', 'answer'], ['snapshot', 'Final answer, corrected.'], ['message', 'Final answer, corrected.'], ['end']]);
+  assert.deepEqual(
+    events.map((e) => e.slice(0, 2)),
+    [
+      ['text', 'Draft '],
+      ['text', 'answer'],
+      ['snapshot', 'Final answer, corrected.'],
+      ['message', 'Final answer, corrected.'],
+      ['end'],
+    ],
+  );
   assert.equal((outcome as Message).id, (await source.finalMessage()).id);
   const wire = await new Response(raw).text();
   assert.match(wire, /^event: text\ndata: \{"delta":"Draft "\}\n\n/);
@@ -260,7 +318,10 @@ test('toReadableStream → SSE → fromReadableStream reproduces the turn, parse
 
 test('every error class survives the SSE round trip', async () => {
   const cases: AuiError[] = [
-    new UnprocessableEntityError({ status: 422, body: { detail: [{ loc: ['body', 'text'], msg: 'too long', type: 'x' }] } }),
+    new UnprocessableEntityError({
+      status: 422,
+      body: { detail: [{ loc: ['body', 'text'], msg: 'too long', type: 'x' }] },
+    }),
     new RateLimitError({ status: 429, body: {}, headers: { 'retry-after': '3' } }),
     new TurnInterruptedError({ task_id: 't1', delivered: true, partialText: 'half' }),
     new InvalidRequestError('bad', ['params', 'text']),
@@ -276,14 +337,17 @@ test('every error class survives the SSE round trip', async () => {
     assert.equal(error.message, original.message);
     if (original instanceof UnprocessableEntityError) assert.deepEqual(error.issues, original.issues);
     if (original instanceof RateLimitError) assert.equal(error.retryAfterMs, 3000);
-    if (original instanceof TurnInterruptedError) assert.deepEqual([error.delivered, error.partialText, error.task_id], [true, 'half', 't1']);
+    if (original instanceof TurnInterruptedError)
+      assert.deepEqual([error.delivered, error.partialText, error.task_id], [true, 'half', 't1']);
     if (original instanceof InvalidRequestError) assert.deepEqual(error.path, ['params', 'text']);
     if (original instanceof InternalServerError) assert.equal(error.status, 503);
   }
 });
 
 test('an SSE body that ends without `end` is a TurnInterruptedError with the partial text', async () => {
-  const body = new Response('event: text\ndata: {"delta":"Hel"}\n\n: ping\n\nevent: text\ndata: {"delta":"lo"}\n\n').body!;
+  const body = new Response(
+    'event: text\ndata: {"delta":"Hel"}\n\n: ping\n\nevent: text\ndata: {"delta":"lo"}\n\n',
+  ).body!;
   const stream = MessageStream.fromReadableStream(body);
   const error = await rejection(stream.finalMessage());
   assert.ok(error instanceof TurnInterruptedError);

@@ -9,7 +9,12 @@ declare const Bun: { version: string };
 test(`Bun ${Bun.version}: task, message, two streamed turns, AuthenticationError`, async () => {
   const install = process.env.AUI_RUNTIMES_PACKAGE;
   const resolved = import.meta.resolve('aui-messaging');
-  check(install && resolved === new URL(`file://${install}/dist/index.js`).href, `aui-messaging resolved to the tarball web build (got ${resolved})`);
+  check(
+    install && resolved === new URL(`file://${install}/dist/index.js`).href,
+    `aui-messaging resolved to the tarball web build (got ${resolved})`,
+  );
   const report = await runScenario(mockFromEnv((name) => process.env[name]));
-  console.log(`turns: ${report.first.turn.deltas} + ${report.second.turn.deltas} deltas; ${report.second.streamError}`);
+  console.log(
+    `turns: ${report.first.turn.deltas} + ${report.second.turn.deltas} deltas; ${report.second.streamError}`,
+  );
 }, 30_000);

@@ -15,7 +15,12 @@ declare const Deno: {
 Deno.test(`Deno ${Deno.version.deno}: task, message, two streamed turns, AuthenticationError`, async () => {
   const install = Deno.env.get('AUI_RUNTIMES_PACKAGE');
   const resolved = import.meta.resolve('aui-messaging');
-  check(install && resolved === new URL(`file://${install}/dist/index.js`).href, `aui-messaging resolved to the tarball web build (got ${resolved})`);
+  check(
+    install && resolved === new URL(`file://${install}/dist/index.js`).href,
+    `aui-messaging resolved to the tarball web build (got ${resolved})`,
+  );
   const report = await runScenario(mockFromEnv((name) => Deno.env.get(name)));
-  console.log(`turns: ${report.first.turn.deltas} + ${report.second.turn.deltas} deltas; ${report.second.streamError}`);
+  console.log(
+    `turns: ${report.first.turn.deltas} + ${report.second.turn.deltas} deltas; ${report.second.streamError}`,
+  );
 });

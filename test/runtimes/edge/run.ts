@@ -11,4 +11,6 @@ assert.equal(vm.evaluate('typeof process'), 'undefined', 'EdgeVM has no process'
 assert.equal(vm.evaluate('typeof EdgeRuntime'), 'string', 'EdgeVM defines EdgeRuntime');
 vm.evaluate(await readFile(new URL('./edge.js', import.meta.url), 'utf8'));
 const report = JSON.parse(await vm.evaluate<Promise<string>>(`__auiMatrix.run(${JSON.stringify(mock)})`));
-console.log(`turns: ${report.first.turn.deltas} + ${report.second.turn.deltas} deltas; ${report.second.streamError}`);
+console.log(
+  `turns: ${report.first.turn.deltas} + ${report.second.turn.deltas} deltas; ${report.second.streamError}`,
+);

@@ -6,7 +6,11 @@ import { matrixConfig } from '../shared/wtr.mjs';
 export default matrixConfig({
   browsers: [
     puppeteerLauncher({
-      launchOptions: { browser: 'firefox', executablePath: process.env.FIREFOX_PATH || '/usr/bin/firefox-esr', headless: true },
+      launchOptions: {
+        browser: 'firefox',
+        executablePath: process.env.FIREFOX_PATH || '/usr/bin/firefox-esr',
+        headless: true,
+      },
     }),
   ],
 });

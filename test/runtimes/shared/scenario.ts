@@ -65,14 +65,23 @@ async function streamTurn(aui: AuiClient, task_id: string, text: string, step: s
   stream.on('text', (delta, snapshot) => {
     joined += delta;
     deltas++;
-    if (snapshot !== joined) throw new Error(`scenario: ${step}: snapshot ${JSON.stringify(snapshot)} != deltas ${JSON.stringify(joined)}`);
+    if (snapshot !== joined)
+      throw new Error(
+        `scenario: ${step}: snapshot ${JSON.stringify(snapshot)} != deltas ${JSON.stringify(joined)}`,
+      );
   });
   stream.on('snapshot', () => snapshots++);
   const message: Message = await stream.finalMessage();
   check(deltas > 1, `${step}: several text deltas (got ${deltas})`);
   check(snapshots === 0, `${step}: no snapshot correction (got ${snapshots})`);
-  check(joined === message.text, `${step}: deltas ${JSON.stringify(joined)} === final text ${JSON.stringify(message.text)}`);
-  check(/built-in microwaves/.test(message.text), `${step}: the mock's microwave answer (got ${JSON.stringify(message.text)})`);
+  check(
+    joined === message.text,
+    `${step}: deltas ${JSON.stringify(joined)} === final text ${JSON.stringify(message.text)}`,
+  );
+  check(
+    /built-in microwaves/.test(message.text),
+    `${step}: the mock's microwave answer (got ${JSON.stringify(message.text)})`,
+  );
   check(typeof message.id === 'string' && message.id !== '', `${step}: the final message has an id`);
   return { id: message.id, deltas, text: message.text };
 }
@@ -91,20 +100,30 @@ function expectAuthError(error: unknown, step: string): string {
   const seen = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   check(error instanceof AuthenticationError, `${step}: instanceof AuthenticationError (got ${seen})`);
   // The error was built from this runtime's own copy of the class, not merely branded like it.
-  check(Object.getPrototypeOf(error) === AuthenticationError.prototype, `${step}: built by the AuthenticationError this runtime imported (got ${seen})`);
+  check(
+    Object.getPrototypeOf(error) === AuthenticationError.prototype,
+    `${step}: built by the AuthenticationError this runtime imported (got ${seen})`,
+  );
   check(error instanceof Error, `${step}: an Error`);
   check(error.name === 'AuthenticationError', `${step}: name (got ${error.name})`);
   return seen;
 }
 
 /** Steps 1–3: create a task (REST), send a message (REST), stream one turn (WebSocket). */
-export async function firstHalf(info: MockInfo, options: ScenarioOptions = {}, aui = client(info, options)): Promise<FirstReport> {
+export async function firstHalf(
+  info: MockInfo,
+  options: ScenarioOptions = {},
+  aui = client(info, options),
+): Promise<FirstReport> {
   const task = await aui.tasks.create({ user_id: USER });
   check(/^[0-9a-f]{24}$/.test(task.id), `tasks.create: a task id (got ${JSON.stringify(task.id)})`);
   check(task.user_id === USER, `tasks.create: user_id (got ${JSON.stringify(task.user_id)})`);
 
   const sent = await aui.messages.send({ task_id: task.id, text: 'Hello, I am shopping' });
-  check(sent.sender?.type === 'agent', `messages.send: an agent message (got sender ${JSON.stringify(sent.sender)})`);
+  check(
+    sent.sender?.type === 'agent',
+    `messages.send: an agent message (got sender ${JSON.stringify(sent.sender)})`,
+  );
   check(typeof sent.text === 'string' && sent.text !== '', 'messages.send: text');
 
   const turn = await streamTurn(aui, task.id, 'I need a built-in microwave', 'first streamed turn');
@@ -118,19 +137,33 @@ export async function secondHalf(
   options: ScenarioOptions = {},
   aui = client(info, options),
 ): Promise<SecondReport> {
-  const turn = await streamTurn(aui, task_id, 'Which built-in microwave do you recommend?', 'second streamed turn');
+  const turn = await streamTurn(
+    aui,
+    task_id,
+    'Which built-in microwave do you recommend?',
+    'second streamed turn',
+  );
 
   const wrong = client(info, options, WRONG_KEY);
-  const restError = expectAuthError(await thrown(() => wrong.tasks.create({ user_id: USER }), 'wrong key, REST'), 'wrong key, REST');
+  const restError = expectAuthError(
+    await thrown(() => wrong.tasks.create({ user_id: USER }), 'wrong key, REST'),
+    'wrong key, REST',
+  );
   const streamError = expectAuthError(
-    await thrown(() => wrong.messages.stream({ task_id, text: 'hello' }).finalMessage(), 'wrong key, WebSocket'),
+    await thrown(
+      () => wrong.messages.stream({ task_id, text: 'hello' }).finalMessage(),
+      'wrong key, WebSocket',
+    ),
     'wrong key, WebSocket',
   );
   return { turn, restError, streamError };
 }
 
 /** The whole scenario with one client (the two turns on the same task, one socket per turn). */
-export async function runScenario(info: MockInfo, options: ScenarioOptions = {}): Promise<{ first: FirstReport; second: SecondReport }> {
+export async function runScenario(
+  info: MockInfo,
+  options: ScenarioOptions = {},
+): Promise<{ first: FirstReport; second: SecondReport }> {
   const aui = client(info, options);
   const first = await firstHalf(info, options, aui);
   const second = await secondHalf(info, first.task_id, options, aui);

@@ -6,14 +6,21 @@ import { join } from 'node:path';
 
 function required(name) {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the browsers through scripts/runtimes.mjs (npm run test:runtimes)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the browsers through scripts/runtimes.mjs (npm run test:runtimes)`,
+    );
   return value;
 }
 
 /** @param {{ browsers: unknown[] }} options */
 export function matrixConfig({ browsers }) {
   const app = required('AUI_RUNTIMES_APP');
-  const mock = { url: required('AUI_MOCK_URL'), wsUrl: required('AUI_MOCK_WS_URL'), apiKey: required('AUI_MOCK_KEY') };
+  const mock = {
+    url: required('AUI_MOCK_URL'),
+    wsUrl: required('AUI_MOCK_WS_URL'),
+    apiKey: required('AUI_MOCK_KEY'),
+  };
   return {
     rootDir: app,
     files: [join(app, 'browser', 'runtime.test.js')],

@@ -13,17 +13,23 @@ interface Env {
   AUI_WS_URL: string;
 }
 
-const info = (env: Env): MockInfo => ({ url: env.AUI_BASE_URL, wsUrl: env.AUI_WS_URL, apiKey: env.AUI_NETWORK_API_KEY });
+const info = (env: Env): MockInfo => ({
+  url: env.AUI_BASE_URL,
+  wsUrl: env.AUI_WS_URL,
+  apiKey: env.AUI_NETWORK_API_KEY,
+});
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
     try {
       if (url.pathname === '/first') return Response.json(await firstHalf(info(env)));
-      if (url.pathname === '/second') return Response.json(await secondHalf(info(env), url.searchParams.get('task_id') ?? ''));
+      if (url.pathname === '/second')
+        return Response.json(await secondHalf(info(env), url.searchParams.get('task_id') ?? ''));
       return new Response('not found', { status: 404 });
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
+      const message =
+        error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : String(error);
       return Response.json({ error: message }, { status: 500 });
     }
   },
