@@ -5,6 +5,7 @@
  * error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
  * Leaf module: imports only ./redact.
  */
+import { isRecord } from '../shared/values.ts';
 import { redact, redactValue } from './redact.ts';
 
 const KINDS = Symbol.for('aui-messaging.error.kinds');
@@ -203,10 +204,6 @@ export class TurnInterruptedError extends AuiError {
 }
 
 /* ---------------------------------------------------------------- helpers used by ./map */
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Normalises the 422 shapes seen (`{detail: [...]}`, `{errors: [...]}`) into one list; anything else → []. */
 export function issuesOf(body: unknown): Issue[] {

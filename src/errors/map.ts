@@ -17,7 +17,6 @@ import {
   InternalServerError,
   InvalidRequestError,
   type Issue,
-  isRecord,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
@@ -26,6 +25,7 @@ import {
   TurnInterruptedError,
   UnprocessableEntityError,
 } from './errors.ts';
+import { isRecord } from '../shared/values.ts';
 
 /** The class for a status: 400/401/403/404/422/429/5xx get their own, the rest are `APIError`. */
 export function errorFromStatus(init: APIErrorInit): APIError {

@@ -5,7 +5,7 @@
  * Imports: valibot, errors (isRecord), ./wire (str, typed, AnyObjectSchema).
  */
 import * as v from 'valibot';
-import { isRecord } from '../errors/errors.ts';
+import { isRecord } from '../shared/values.ts';
 import { AnyObjectSchema, str, typed } from './wire.ts';
 
 /*

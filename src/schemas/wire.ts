@@ -6,7 +6,7 @@
  * Imports: valibot, errors (isRecord).
  */
 import * as v from 'valibot';
-import { isRecord } from '../errors/errors.ts';
+import { isRecord } from '../shared/values.ts';
 
 /* ------------------------------------------------------------------------------- types */
 

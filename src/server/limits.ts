@@ -5,7 +5,7 @@
  * Imports: ./lru, ./errors, ./types (type). Never keys, mock or browser.
  */
 import { Refusal } from './errors.ts';
-import { Lru } from './lru.ts';
+import { Lru } from '../shared/lru.ts';
 import type { AuiHandlerLimits, TurnCounter } from './types.ts';
 
 export const TURN_WINDOW_MS = 60_000;

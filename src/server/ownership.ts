@@ -8,7 +8,7 @@
  */
 import type { AuiClient } from '../client/client.ts';
 import { APIError } from '../errors/errors.ts';
-import { Lru } from './lru.ts';
+import { Lru } from '../shared/lru.ts';
 
 // A user with more tasks than this is not scanned further: the older tasks read as not theirs.
 const MAX_SCAN = 5_000;

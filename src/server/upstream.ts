@@ -9,7 +9,7 @@
 import type { AuiClient } from '../client/client.ts';
 import type { AuiClientOptions } from '../client/options.ts';
 import { InvalidRequestError } from '../errors/errors.ts';
-import { Lru } from './lru.ts';
+import { Lru } from '../shared/lru.ts';
 import type { AuiHandlerOptions } from './types.ts';
 
 export type MakeClient = (options: AuiClientOptions) => AuiClient;

@@ -4,7 +4,8 @@
  * and only then checked as that kind. Knows frames, not sockets.
  * Imports: errors, schemas.
  */
-import { isRecord, ResponseValidationError } from '../errors/errors.ts';
+import { ResponseValidationError } from '../errors/errors.ts';
+import { isRecord } from '../shared/values.ts';
 import { checkResponse } from '../schemas/check.ts';
 import { type Message, MessageSchema } from '../schemas/wire.ts';
 

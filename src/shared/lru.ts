@@ -1,7 +1,8 @@
 /**
- * server/lru — a bounded least-recently-used map (a Map keeps insertion order; a hit moves the
- * entry to the end). Small on purpose: the proxy caches ownership verdicts and turn counts in
- * it, and neither may grow without bound on a long-lived server. Imports nothing.
+ * shared/lru — a bounded least-recently-used map (a Map keeps insertion order; a hit moves the
+ * entry to the end). The proxy caches ownership verdicts, turn counts and clients in it, and a
+ * client its watermarks: none of them may grow without bound on a long-lived server.
+ * A leaf: imports nothing.
  */
 export class Lru<K, V> {
   readonly #map = new Map<K, V>();
