@@ -49,7 +49,14 @@ import {
   type SessionOptions,
 } from '../session/options.ts';
 import { WatermarkStore } from '../session/recovery.ts';
-import { Session, type SessionDeps, type StreamOptions, type StreamParams } from '../session/session.ts';
+import {
+  Session,
+  type HistoryOptions,
+  type SessionDeps,
+  type SessionKind,
+  type StreamOptions,
+  type StreamParams,
+} from '../session/session.ts';
 import { MessageStream } from '../stream/message-stream.ts';
 
 export interface CreateTaskParams {
@@ -177,7 +184,7 @@ export class AuiClient {
         } catch (error) {
           return new MessageStream((sink) => queueMicrotask(() => sink.fail(error)));
         }
-        return this.#session(true).stream(params as StreamParams, options);
+        return this.#session('one-shot').stream(params as StreamParams, options);
       },
     };
   }
@@ -188,7 +195,7 @@ export class AuiClient {
    */
   session(options?: SessionOptions): Session {
     checkInput(SessionOptionsSchema, options, 'session', 'options');
-    return this.#session(false, options);
+    return this.#session('long-lived', options);
   }
 
   /** How this build finds a WebSocket; the Node build overrides it with the lazy `ws` fallback. */
@@ -196,7 +203,7 @@ export class AuiClient {
     return webSocketSource(this.config.WebSocket);
   }
 
-  #session(oneShot: boolean, options?: SessionOptions): Session {
+  #session(kind: SessionKind, options?: SessionOptions): Session {
     // What every session of this client shares, built once: a thousand idle sessions should not
     // carry a thousand copies of the same closures.
     const shared = (this.#sessionShared ??= [
@@ -205,8 +212,7 @@ export class AuiClient {
         keys: this.config.keys,
         log: this.config.log,
         webSocket: () => this.webSocket(),
-        history: (task_id: string, signal?: AbortSignal) =>
-          this.tasks.messages(task_id, signal ? { signal } : {}),
+        history: (task_id: string, options?: HistoryOptions) => this.tasks.messages(task_id, options),
         watermarks: this.#watermarks,
       },
       resolveSessionOptions(this.config.session),
@@ -214,7 +220,7 @@ export class AuiClient {
     return new Session(
       shared[0],
       options ? resolveSessionOptions(this.config.session, options) : shared[1],
-      oneShot,
+      kind,
     );
   }
 

@@ -121,3 +121,13 @@ export function fromErrorEnvelope(value: unknown): AuiError {
     error.delivered = envelope.delivered as Delivered;
   return error;
 }
+
+/**
+ * The error for an aborted signal: `APITimeoutError` when its reason is a `TimeoutError` (as
+ * `AbortSignal.timeout(ms)` sets it), else `APIUserAbortError`. `where` names the call.
+ */
+export function errorFromAbort(reason: unknown, where: string): APIUserAbortError | APITimeoutError {
+  const isTimeout = (reason as { name?: unknown } | null | undefined)?.name === 'TimeoutError';
+  if (isTimeout) return new APITimeoutError(`${where}: the signal timed out.`);
+  return new APIUserAbortError(`${where}: aborted.`);
+}

@@ -50,13 +50,23 @@ export interface StreamOptions {
   timeout?: number;
 }
 
+export interface HistoryOptions {
+  signal?: AbortSignal;
+  /** HTTP retries for this read; the probe asks for none, so an unreachable host fails at once. */
+  maxRetries?: number;
+}
+
+/** A one-shot session carries one turn on its own socket (`messages.stream`); a long-lived one keeps its socket (`aui.session()`). */
+export type SessionKind = 'one-shot' | 'long-lived';
+
 /** What the engine needs from the client, passed in so session never imports http. */
 export interface SessionDeps {
   wsUrl: string;
   keys: KeyProvider;
   log: Log;
   webSocket: () => WebSocketSource | Promise<WebSocketSource>;
-  history: (task_id: string, signal?: AbortSignal) => Promise<Message[]>;
+  /** `tasks.messages` over REST (the watermark, recovery and the reachability probe). */
+  history: (task_id: string, options?: HistoryOptions) => Promise<Message[]>;
   watermarks: WatermarkStore;
 }
 
@@ -121,7 +131,8 @@ export class Session {
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
 
-  constructor(deps: SessionDeps, options: ResolvedSessionOptions, oneShot = false) {
+  constructor(deps: SessionDeps, options: ResolvedSessionOptions, kind: SessionKind) {
+    const oneShot = kind === 'one-shot';
     this.#deps = deps;
     this.#options = options;
     this.#oneShot = oneShot;
@@ -426,7 +437,7 @@ export class Session {
       frames: turn.sink.frames,
       resent: !!turn.resent,
       store: watermarks,
-      read: () => history(task_id, signal),
+      read: () => history(task_id, { signal }),
       timeout: options.recoveryTimeout,
       signal,
     });
