@@ -13,8 +13,8 @@ import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// Issue 4's budgets, min+gzip bytes: the tests fail above them.
-export const BUDGETS = { app: 12 * 1024, browser: 8 * 1024 };
+// The budgets (issue 9), min+gzip bytes: fail lines, not targets. The tests fail above them.
+export const BUDGETS = { app: 14 * 1024, browser: 5 * 1024 };
 
 export const bundles = [
   {
