@@ -26,9 +26,12 @@ export {
   type KeyRequest,
 } from './keys/providers.ts';
 export type { Logger, LogLevel } from './runtime/logger.ts';
-export { MessageStream, type MessageStreamEvents, type StreamEvent } from './stream/message-stream.ts';
+export { MessageStream } from './stream/message-stream.ts';
+export type { MessageStreamEvents, StreamEvent } from './stream/events.ts';
 export { SSE_HEADERS } from './stream/sse.ts';
-export { Session, type SessionState, type StateChange, type StreamOptions } from './session/session.ts';
+export { Session } from './session/session.ts';
+export type { SessionState, StateChange } from './session/connection.ts';
+export type { StreamOptions, StreamParams } from './session/turn.ts';
 export type { ReconnectOptions, SessionOptions } from './session/options.ts';
 export { VERSION } from './runtime/version.ts';
 export type { WebSocketConstructor, WebSocketLike, WebSocketSource } from './runtime/websocket.ts';

@@ -28,7 +28,8 @@ export {
   TurnInterruptedError,
   UnprocessableEntityError,
 } from '../errors/errors.ts';
-export { MessageStream, type MessageStreamEvents, type StreamEvent } from '../stream/message-stream.ts';
+export { MessageStream } from '../stream/message-stream.ts';
+export type { MessageStreamEvents, StreamEvent } from '../stream/events.ts';
 export type { Message, Task, TaskPage } from '../schemas/wire.ts';
 
 export interface ProxyClientOptions {

@@ -42,21 +42,16 @@ import {
   type ResolvedOptions,
   SessionOptionsSchema,
 } from './options.ts';
-import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
+import { webSocketSource, type WebSocketConstructor, type WebSocketSource } from '../runtime/websocket.ts';
 import {
   type ResolvedSessionOptions,
   resolveSessionOptions,
   type SessionOptions,
 } from '../session/options.ts';
-import { WatermarkStore } from '../session/recovery.ts';
-import {
-  Session,
-  type HistoryOptions,
-  type SessionDeps,
-  type SessionKind,
-  type StreamOptions,
-  type StreamParams,
-} from '../session/session.ts';
+import { WatermarkStore } from '../session/watermarks.ts';
+import type { HistoryOptions, SessionDeps, SessionKind } from '../session/engine.ts';
+import { Session } from '../session/session.ts';
+import type { StreamOptions, StreamParams } from '../session/turn.ts';
 import { MessageStream } from '../stream/message-stream.ts';
 
 export interface CreateTaskParams {
@@ -200,7 +195,7 @@ export class AuiClient {
 
   /** How this build finds a WebSocket; the Node build overrides it with the lazy `ws` fallback. */
   protected webSocket(): WebSocketSource | Promise<WebSocketSource> {
-    return webSocketSource(this.config.WebSocket);
+    return webSocketSource(this.config.WebSocket as WebSocketConstructor | undefined);
   }
 
   #session(kind: SessionKind, options?: SessionOptions): Session {

@@ -3,11 +3,11 @@
  * WebSocket (Node 20) it loads `isomorphic-ws` on first connect.
  */
 import { nodeWebSocketSource } from '../runtime/websocket.node.ts';
-import type { WebSocketSource } from '../runtime/websocket.ts';
+import type { WebSocketConstructor, WebSocketSource } from '../runtime/websocket.ts';
 import { AuiClient as WebAuiClient } from './client.ts';
 
 export class AuiClient extends WebAuiClient {
   protected override webSocket(): WebSocketSource | Promise<WebSocketSource> {
-    return nodeWebSocketSource(this.config.WebSocket);
+    return nodeWebSocketSource(this.config.WebSocket as WebSocketConstructor | undefined);
   }
 }

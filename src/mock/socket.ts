@@ -156,12 +156,18 @@ class Connection {
 
     const fault = state.faults.takeTurn();
     if (fault?.kind === 'auth-close') {
+      // A server that stored the message and then rejected the key: the client must not resend it blindly.
+      if (fault.recordUser === true)
+        state.store.append(task.id, userMessage(task, f.text, state.options.productShape));
       closeWith(this.ws, 1008, 'Invalid API key');
       return;
     }
     const interrupts =
       fault !== undefined &&
-      (fault.kind === 'drop' || fault.kind === 'close' || fault.kind === 'error-frame');
+      (fault.kind === 'drop' ||
+        fault.kind === 'close' ||
+        fault.kind === 'error-frame' ||
+        fault.kind === 'raw-frame');
     const shape = state.options.productShape;
     const recordUser = !interrupts || (fault.recordUser ?? true);
     if (recordUser) state.store.append(task.id, userMessage(task, f.text, shape));
@@ -208,7 +214,17 @@ class Connection {
       if (!this.open()) break;
     }
     state.store.append(task.id, message);
-    if (this.open()) ws.send(JSON.stringify(message));
+    if (!this.open()) return;
+    const final = JSON.stringify(message);
+    ws.send(final);
+    if (fault) this.afterFinal(fault, final);
+  }
+
+  /** A hostile server's extras after a complete answer (frames the next turn must not take for its own). */
+  private afterFinal(fault: TurnFault, final: string): void {
+    if (fault.kind === 'repeat-final') this.ws.send(final);
+    if (fault.kind === 'error-after-final') this.ws.send(errorFrame(fault.error ?? { status_code: 500 }));
+    if (fault.kind === 'close-after-final') closeWith(this.ws, fault.code ?? 1000, '');
   }
 
   private interrupt(fault: TurnFault, task: StoredTask, message: StoredMessage): void {
@@ -226,6 +242,9 @@ class Connection {
     } else if (fault.kind === 'close') {
       const code = fault.code ?? 1011;
       closeWith(this.ws, code, code === 1011 ? 'Internal error' : '');
+    } else if (fault.kind === 'raw-frame') {
+      this.ws.send(fault.frame ?? '');
+      closeWith(this.ws, fault.code ?? 1011, '');
     } else {
       const error = fault.error ?? { status_code: 500 };
       this.ws.send(errorFrame(error));

@@ -95,18 +95,41 @@ export interface RestFault {
 }
 
 export interface TurnFault {
-  kind: 'drop' | 'close' | 'error-frame' | 'malformed' | 'unknown-frame' | 'slow' | 'auth-close';
+  /**
+   * What goes wrong. Mid-turn: `drop` (TCP cut), `close` (close frame, `code`), `error-frame`
+   * (an error frame, then a close), `malformed` (a non-JSON frame), `unknown-frame`, `slow`,
+   * `auth-close` (close 1008 on receipt, storing the user entry only with `recordUser: true`).
+   * After a complete answer (the reply is stored and its final frame sent), a hostile server's
+   * extras: `repeat-final` (the final frame again), `error-after-final` (an error frame, the
+   * socket left open), `close-after-final` (a close with `code`, default 1000). `raw-frame` sends
+   * `frame` as it is (say, JSON nested deeper than JSON.stringify can write) and closes with `code`
+   * (default 1011).
+   */
+  kind:
+    | 'drop'
+    | 'close'
+    | 'error-frame'
+    | 'malformed'
+    | 'unknown-frame'
+    | 'slow'
+    | 'auth-close'
+    | 'repeat-final'
+    | 'error-after-final'
+    | 'close-after-final'
+    | 'raw-frame';
+  /** For 'raw-frame': the text sent as one frame. */
+  frame?: string;
   /** Streaming frames sent before the fault; default 0. */
   afterFrames?: number;
-  /** For 'close': the close code; default 1011. */
+  /** For 'close': the close code, default 1011; for 'close-after-final', default 1000. */
   code?: number;
-  /** For drop/close/error-frame: store the user entry in history; default true. */
+  /** For drop/close/error-frame: store the user entry in history; default true. For auth-close: default false. */
   recordUser?: boolean;
   /** For drop/close/error-frame: store the agent entry now, after laterMs, or never; default 'never'. */
   recordReply?: 'now' | 'later' | 'never';
   /** Default 3000. */
   laterMs?: number;
-  /** For 'error-frame'; default status 500. Closed with 1011 for 5xx, else 1008. */
+  /** For 'error-frame' and 'error-after-final'; default status 500. 'error-frame' closes with 1011 for 5xx, else 1008. */
   error?: {
     status_code: number;
     description?: string;

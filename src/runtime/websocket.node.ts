@@ -1,9 +1,9 @@
-/**
- * runtime/websocket.node — the Node build's WebSocket: the runtime's own when it has one
- * (Node ≥ 22), else `isomorphic-ws` (→ `ws`), imported on first connect so that nobody who
- * only uses REST pays for it. The only file of the SDK that may name `ws`.
- */
+// runtime/websocket.node — the Node build's WebSocket: the runtime's own when it has one (Node ≥ 22),
+// else `isomorphic-ws` (→ `ws`), imported on first connect so that nobody who only uses REST pays
+// for it. The only file of the SDK that may name `ws`.
+
 import {
+  failureCause,
   type SocketHandlers,
   webSocketSource,
   type WebSocketConstructor,
@@ -11,29 +11,34 @@ import {
   type WebSocketSource,
 } from './websocket.ts';
 
-let fallback: Promise<WebSocketSource> | undefined;
+let wsFallback: Promise<WebSocketSource> | undefined;
 
-export function nodeWebSocketSource(user?: unknown): Promise<WebSocketSource> | WebSocketSource {
+/** The user's constructor, the global WebSocket, or (Node 20) `ws` through isomorphic-ws. */
+export function nodeWebSocketSource(user?: WebSocketConstructor): Promise<WebSocketSource> | WebSocketSource {
   if (user || typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')
     return webSocketSource(user);
-  fallback ??= import('isomorphic-ws').then((mod) => ({
+  wsFallback ??= import('isomorphic-ws').then((mod) => ({
     ctor: ((mod as { default?: unknown }).default ?? mod) as WebSocketConstructor,
     headers: true, // ws takes { headers } on the upgrade request
     listen: listenWs,
   }));
-  return fallback;
+  return wsFallback;
 }
+
+type Emitter = { on(event: string, listener: (...args: never[]) => void): void };
 
 /**
  * `ws` is an EventEmitter: its `on` skips the MessageEvent it would build per frame for
- * `addEventListener`, which is most of its per-frame cost on a long turn, and takes the handlers
- * as they are (no wrapper per socket). Text frames arrive as Buffers (`isBinary` false).
+ * `addEventListener`, which is most of its per-frame cost on a long turn. Text frames arrive as
+ * Buffers with `isBinary` false; a Buffer's toString() is plain UTF-8.
  */
 function listenWs(ws: WebSocketLike, on: SocketHandlers): void {
-  const emitter = ws as unknown as { on(event: string, fn: (...args: any[]) => void): void };
-  ws.binaryType = 'nodebuffer'; // a Buffer's toString() is plain UTF-8
+  const emitter = ws as unknown as Emitter;
+  ws.binaryType = 'nodebuffer';
   emitter.on('open', on.open);
-  emitter.on('message', on.message);
+  emitter.on('message', (data: { toString(): string }, isBinary: boolean) =>
+    on.message(isBinary ? data : data.toString()),
+  );
+  emitter.on('error', (error: unknown) => on.error(failureCause(error)));
   emitter.on('close', on.close);
-  emitter.on('error', () => {});
 }

@@ -1,65 +1,90 @@
-/**
- * runtime/websocket — which WebSocket constructor the web build uses, and whether it may be
- * given headers. Only the runtime's own constructors that are known to take an options object
- * (Bun, Deno ≥ 2.5) get one: a standard constructor reads a second argument as subprotocols,
- * and workerd leaves such a socket hanging in CONNECTING with no event.
- * Leaf module: imports only errors.
- */
+// runtime/websocket — which WebSocket constructor the web build uses, whether it may be given
+// headers, and how the session's handlers are attached. Only the runtime's own constructors known
+// to take an options object (Bun, Deno ≥ 2.5) get one: a standard constructor reads a second
+// argument as subprotocols, and workerd leaves such a socket hanging in CONNECTING with no event.
+// A leaf: imports only errors.
+
 import { APIConnectionError } from '../errors/errors.ts';
 
+/** The part of a WebSocket the SDK uses: the standard one, `ws`, or a user-supplied constructor's. */
 export interface WebSocketLike {
   readonly readyState: number;
   binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: any) => void): void;
+  addEventListener(type: string, listener: (event: never) => void): void;
 }
 
-export interface SocketHandlers {
-  open(): void;
-  /** `isBinary` is only known on the `ws` path, where a text frame arrives as a Buffer. */
-  message(data: unknown, isBinary?: boolean): void;
-  /** `reason` is a string, or a Buffer on the `ws` path. */
-  close(code: number, reason: unknown): void;
-}
-
-/**
- * Attaches the session's handlers through the standard EventTarget API. (The Node build's `ws`
- * fallback brings its own, faster `listen`: see ./websocket.node.)
- * `error` is always followed by `close`, and its payload may name the key-bearing URL: not read.
- * The empty listener is for a user-supplied `ws` constructor: `ws` is an EventEmitter, and an
- * `error` with no listener (a refused handshake, a close while connecting) is thrown.
- */
-export function listen(ws: WebSocketLike, on: SocketHandlers): void {
-  ws.addEventListener('open', on.open);
-  ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
-  ws.addEventListener('close', (event: { code: number; reason: string }) =>
-    on.close(event.code, event.reason),
-  );
-  ws.addEventListener('error', () => {});
-}
-
+/** A WebSocket constructor, as the `WebSocket` client option takes it (called with the URL only). */
 export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;
 
+/** `readyState` of a socket that can send. */
+export const OPEN = 1;
+
+/** What a socket reports to the session. */
+export interface SocketHandlers {
+  open: () => void;
+  /** A frame: a string, or (binary) an ArrayBuffer. */
+  message: (data: unknown) => void;
+  /** Why the socket could not connect or broke, when the runtime says (`ECONNREFUSED`); never a URL. */
+  error: (cause: string | undefined) => void;
+  /** `reason` is a string, or a Buffer on the `ws` path. */
+  close: (code: number, reason: unknown) => void;
+}
+
+/** How one runtime's sockets are made. */
 export interface WebSocketSource {
   ctor: WebSocketConstructor;
   /** The constructor takes `{ headers }` as its second argument. */
   headers: boolean;
-  /** How to attach handlers, when not the standard `listen` above. */
+  /** How to attach handlers, when not the standard {@link listen}. */
   listen?: typeof listen;
+}
+
+/**
+ * Attaches the handlers through the standard EventTarget API. (The Node build's `ws` fallback
+ * brings its own, faster `listen`: see ./websocket.node.) The `error` listener is also what keeps
+ * a user-supplied `ws` constructor alive: `ws` is an EventEmitter, and an `error` with no
+ * listener (a refused handshake) is thrown.
+ */
+export function listen(ws: WebSocketLike, on: SocketHandlers): void {
+  ws.addEventListener('open', on.open);
+  ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
+  ws.addEventListener('error', (event: unknown) => on.error(failureCause(event)));
+  ws.addEventListener('close', (event: { code: number; reason: string }) =>
+    on.close(event.code, event.reason),
+  );
+}
+
+/**
+ * A short reason from a socket's error event or Error, safe to show: a system error code
+ * (`ECONNREFUSED`, `ENOTFOUND`) or the HTTP status a handshake got. Never the message itself:
+ * runtimes put the socket URL in it, and that URL carries the key.
+ */
+export function failureCause(event: unknown): string | undefined {
+  const error = (event as { error?: unknown } | null)?.error ?? event;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && /^E[A-Z_]{2,}$/.test(code)) return code;
+  if (typeof message !== 'string') return undefined;
+  const status = /Unexpected server response: (\d{3})/.exec(message);
+  if (status) return `HTTP ${status[1]} to the handshake`;
+  return /\b(E[A-Z]{3,}[A-Z_]*)\b/.exec(message)?.[1];
 }
 
 type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?: string } } };
 
-export function webSocketSource(user?: unknown): WebSocketSource {
-  if (user) return { ctor: user as WebSocketConstructor, headers: false };
+/** The runtime's WebSocket (or the user's constructor, which never gets headers). */
+export function webSocketSource(user?: WebSocketConstructor): WebSocketSource {
+  if (user) return { ctor: user, headers: false };
   const g = globalThis as unknown as Globals;
   if (typeof g.WebSocket !== 'function')
     throw new APIConnectionError('No WebSocket here: pass the `WebSocket` option.');
-  // Not Deno: '' reads as version 0.
-  const [major = 0, minor = 0] = (g.Deno?.version?.deno ?? '').split('.').map(Number);
-  return {
-    ctor: g.WebSocket as WebSocketConstructor,
-    headers: Boolean(g.Bun) || major > 2 || (major === 2 && minor >= 5),
-  };
+  return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || isDenoAtLeast(2, 5) };
+}
+
+function isDenoAtLeast(major: number, minor: number): boolean {
+  const version = (globalThis as unknown as Globals).Deno?.version?.deno;
+  if (!version) return false;
+  const [actualMajor = 0, actualMinor = 0] = version.split('.').map(Number);
+  return actualMajor > major || (actualMajor === major && actualMinor >= minor);
 }

@@ -1,32 +1,42 @@
-/**
- * session/options — the whole reconnect/timeout policy of the streaming engine, on one screen:
- * defaults and how client and per-session values merge (the backoff is runtime/timers' jitter).
- * Leaf module: imports nothing.
- */
+// session/options — the streaming engine's whole timeout and reconnect policy on one screen: the
+// defaults and how the client's and a session's values merge. A leaf: imports nothing.
 
+/** How a session gets a new socket after losing one. Backoff is exponential with full jitter. */
 export interface ReconnectOptions {
-  /** Reconnect attempts in a row before giving up. Default 10. */
+  /** Failed connects in a row before the session gives up (`APIConnectionError`). Default 10. */
   maxRetries?: number;
-  /** Backoff base in ms. Default 500. */
+  /** Backoff base in ms: the first retry waits up to this long. Default 500. */
   minDelay?: number;
   /** Backoff cap in ms. Default 10 000. */
   maxDelay?: number;
-  /** A connection open this long resets the attempt count. Default 5 000. */
+  /** A socket that stayed open this long in ms counts as healthy: the failure count starts again. Default 5 000. */
   minUptime?: number;
 }
 
+/**
+ * Streaming options: the client's `session` option sets them for every turn, `aui.session(options)`
+ * overrides them for one session.
+ *
+ * @example
+ * const aui = new AuiClient({ session: { idleTimeout: 30_000, reconnect: { maxRetries: 5 } } });
+ */
 export interface SessionOptions {
-  /** ms for the WebSocket handshake. Default 10 000. */
+  /** ms for the WebSocket handshake before it counts as failed. Default 10 000. */
   connectTimeout?: number;
-  /** ms without a frame during a turn before its socket is closed and recovery runs. Default 90 000 (the API defines no ping). */
+  /**
+   * ms without a frame during a turn before its socket is closed and the turn is recovered from
+   * history. Default 90 000 (the API defines no ping).
+   */
   idleTimeout?: number;
+  /** The reconnect policy; see {@link ReconnectOptions}. */
   reconnect?: ReconnectOptions;
-  /** Bytes of turns waiting to be sent; a turn that would overflow is rejected. Default 1 MiB. */
+  /** Bytes of turns waiting to be sent; a turn that would pass it is rejected. Default 1 MiB. */
   maxQueueBytes?: number;
   /** ms recovery may spend reading history for an interrupted turn. Default 60 000. */
   recoveryTimeout?: number;
 }
 
+/** Every option with its value: what the engine works with after the merge. */
 export interface ResolvedSessionOptions {
   connectTimeout: number;
   idleTimeout: number;
@@ -35,21 +45,29 @@ export interface ResolvedSessionOptions {
   recoveryTimeout: number;
 }
 
+/** The defaults, as DESIGN.md states them. */
+export const DEFAULTS: ResolvedSessionOptions = Object.freeze({
+  connectTimeout: 10_000,
+  idleTimeout: 90_000,
+  maxQueueBytes: 1024 * 1024,
+  recoveryTimeout: 60_000,
+  reconnect: Object.freeze({ maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 }),
+});
+
+/** Merges option layers over the defaults: a later layer wins; `undefined` sets nothing. */
 export function resolveSessionOptions(...layers: Array<SessionOptions | undefined>): ResolvedSessionOptions {
-  // Each default is replaced by the last part that sets it (`undefined` sets nothing). `defaults`
-  // is a fresh literal on every call, so it is filled in place.
-  const merge = <T extends object>(defaults: T, parts: Array<Partial<T> | undefined>): T => {
-    for (const part of parts) for (const key in defaults) defaults[key] = part?.[key] ?? defaults[key];
-    return defaults;
-  };
-  return {
-    ...merge(
-      { connectTimeout: 10_000, idleTimeout: 90_000, maxQueueBytes: 1024 * 1024, recoveryTimeout: 60_000 },
-      layers,
-    ),
-    reconnect: merge(
-      { maxRetries: 10, minDelay: 500, maxDelay: 10_000, minUptime: 5_000 },
-      layers.map((layer) => layer?.reconnect),
-    ),
-  };
+  const reconnect = { ...DEFAULTS.reconnect };
+  const resolved: ResolvedSessionOptions = { ...DEFAULTS, reconnect };
+  for (const layer of layers) {
+    if (!layer) continue;
+    resolved.connectTimeout = layer.connectTimeout ?? resolved.connectTimeout;
+    resolved.idleTimeout = layer.idleTimeout ?? resolved.idleTimeout;
+    resolved.maxQueueBytes = layer.maxQueueBytes ?? resolved.maxQueueBytes;
+    resolved.recoveryTimeout = layer.recoveryTimeout ?? resolved.recoveryTimeout;
+    reconnect.maxRetries = layer.reconnect?.maxRetries ?? reconnect.maxRetries;
+    reconnect.minDelay = layer.reconnect?.minDelay ?? reconnect.minDelay;
+    reconnect.maxDelay = layer.reconnect?.maxDelay ?? reconnect.maxDelay;
+    reconnect.minUptime = layer.reconnect?.minUptime ?? reconnect.minUptime;
+  }
+  return resolved;
 }

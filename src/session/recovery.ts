@@ -1,70 +1,63 @@
-/**
- * session/recovery — what became of a turn whose socket went away before its final message.
- * A lost turn the app can retry is better than a doubled turn the agent acts on twice, so this
- * only ever answers from the task's history, read over REST (DESIGN "Recovery"):
- *   exactly [our user entry, one agent entry] after the watermark → deliver that entry;
- *   our user entry, no reply yet                          → poll until recoveryTimeout, then delivered: true;
- *   no user entry on two reads ≥ 2 s apart, no frame seen,
- *     and this server is known to store user messages     → resend once;
- *   anything else                                          → delivered: 'unknown'.
- * Imports: schemas types, runtime/timers. Knows nothing of sockets.
- */
+// session/recovery — what became of a turn whose socket went away before its final message. A lost
+// turn the app can retry is better than a doubled turn the agent acts on twice, so this answers
+// only from the task's history, read over REST, and only counts entries after the watermark
+// (DESIGN "Recovery"):
+//   exactly [our user entry, one agent entry] → deliver that entry;
+//   our user entry, no reply yet            → poll until recoveryTimeout, then delivered: true;
+//   no user entry on two reads ≥ 2 s apart, no frame seen, and this server is known to store
+//     user messages                          → resend once;
+//   anything else                            → delivered: 'unknown'.
+// Knows nothing of sockets. Imports: errors, schemas (types), runtime/timers, ./turn (type), ./watermarks.
+
+import { AuthenticationError, TurnInterruptedError } from '../errors/errors.ts';
 import { sleep } from '../runtime/timers.ts';
 import type { Message } from '../schemas/wire.ts';
-
-/** Where a task's history stood before a turn was sent. */
-export interface Watermark {
-  /** Id of the last history entry; none when the history was empty (every entry has an id). */
-  lastId?: string | undefined;
-}
-
-// Tasks whose watermark a client remembers; the oldest is forgotten first (its next turn reads history again).
-const WATERMARKS_KEPT = 1000;
-
-/** Per-client memory of watermarks (bounded) and of what the server is seen to store. */
-export class WatermarkStore {
-  #entries = new Map<string, Watermark>();
-  /** Any history read so far held a user entry: the server stores user messages. */
-  sawUserEntries = false;
-  /** Watermark reads in flight, shared by every session of the client (one read per task). */
-  readonly reading = new Map<string, Promise<void>>();
-
-  get(task_id: string): Watermark | undefined {
-    return this.#entries.get(task_id);
-  }
-
-  set(task_id: string, watermark: Watermark): void {
-    this.#entries.delete(task_id);
-    this.#entries.set(task_id, watermark);
-    if (this.#entries.size > WATERMARKS_KEPT)
-      this.#entries.delete(this.#entries.keys().next().value as string);
-  }
-
-  /** Records a history read: the watermark for a task's first turn. */
-  fromHistory(task_id: string, history: Message[]): void {
-    this.noteHistory(history);
-    this.set(task_id, { lastId: history.at(-1)?.id });
-  }
-
-  noteHistory(history: Message[]): void {
-    this.sawUserEntries ||= history.some((entry) => sentBy(entry, 'user'));
-  }
-
-  /** A final message moves the watermark past this turn. */
-  advance(task_id: string, message: Message): void {
-    this.set(task_id, { lastId: message.id });
-  }
-}
+import type { Turn } from './turn.ts';
+import { isFrom, type Watermark, type WatermarkStore } from './watermarks.ts';
 
 export type Recovery =
   | { action: 'deliver'; message: Message }
   | { action: 'resend' }
-  | { action: 'fail'; delivered: true | 'unknown' };
+  | { action: 'fail'; delivered: true | 'unknown'; error?: AuthenticationError };
+
+/** What became of `turn`, as the session acts on it. */
+export type TurnRecovery =
+  | { action: 'deliver'; message: Message }
+  | { action: 'resend' }
+  | { action: 'fail'; error: AuthenticationError | TurnInterruptedError };
+
+export interface RecoveryContext {
+  store: WatermarkStore;
+  /** The task's history over REST, stopped by `signal` when the turn ends meanwhile. */
+  read: (signal: AbortSignal) => Promise<Message[]>;
+  timeout: number;
+}
+
+/** Recovers a turn whose socket went away: the driver around {@link recover}. */
+export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise<TurnRecovery> {
+  const signal = turn.beginRecovery();
+  const { task_id, text } = turn.params;
+  const outcome = await recover({
+    text,
+    watermark: turn.watermark,
+    frames: turn.sink.frames,
+    resent: turn.resent,
+    store: context.store,
+    read: () => context.read(signal),
+    timeout: context.timeout,
+    signal,
+  });
+  if (outcome.action !== 'fail') return outcome;
+  const { delivered } = outcome;
+  const error =
+    outcome.error ?? new TurnInterruptedError({ task_id, delivered, partialText: turn.sink.text });
+  return { action: 'fail', error };
+}
 
 export interface RecoveryInput {
   text: string;
   watermark: Watermark | undefined;
-  /** Frames of this turn that arrived before the drop. */
+  /** Frames of this turn that arrived before the drop: any frame proves AUI had the message. */
   frames: number;
   /** This turn was already resent once. */
   resent: boolean;
@@ -74,49 +67,73 @@ export interface RecoveryInput {
   signal: AbortSignal;
 }
 
+/** What one read of history says about our turn. */
+type Reading =
+  | { kind: 'replied'; reply: Message }
+  | { kind: 'received' } // our user entry, no reply yet
+  | { kind: 'absent' } // nothing after the watermark
+  | { kind: 'ambiguous' }; // anything else: never a guess
+
 // Two empty reads at least this far apart before a message counts as never received (DESIGN).
 const CONFIRM_GAP = 2_000;
+const FIRST_POLL = 250;
+const MAX_POLL = 5_000;
 
 export async function recover(input: RecoveryInput): Promise<Recovery> {
   const { watermark, signal } = input;
-  // A frame of this turn proves AUI has the message; only whether its reply can be found is open.
   let delivered: true | 'unknown' = input.frames > 0 ? true : 'unknown';
   if (!watermark) return { action: 'fail', delivered };
   const deadline = Date.now() + input.timeout;
-  let firstEmptyAt: number | undefined;
-  for (let wait = 250; ; wait = Math.min(wait * 2, 5_000)) {
-    if (signal.aborted) return { action: 'fail', delivered };
-    const history = await input.read().catch(() => undefined);
-    let pauseUntil: number | undefined;
+  let firstAbsentAt: number | undefined;
+
+  for (let poll = FIRST_POLL; !signal.aborted; poll = Math.min(poll * 2, MAX_POLL)) {
+    let wakeAt = Date.now() + poll;
+    let history: Message[] | undefined;
+    try {
+      history = await input.read();
+    } catch (error) {
+      // The key is refused over REST too: polling cannot get anywhere.
+      if (error instanceof AuthenticationError) return { action: 'fail', delivered, error };
+    }
     if (history) {
       input.store.noteHistory(history);
-      const after = entriesAfter(history, watermark);
-      if (!after) return { action: 'fail', delivered }; // the watermark entry is gone: cannot tell
-      // Only [ours] or [ours, reply] is unambiguous: any other entry could be a late reply to an
-      // earlier turn or another tab's message, and delivering it would put words in the agent's mouth.
-      const [first, second, ...rest] = after;
-      if (first && !(sentBy(first, 'user') && first.text === input.text))
-        return { action: 'fail', delivered };
-      if (first) {
-        delivered = true;
-        if (rest.length > 0 || (second && !sentBy(second, 'agent'))) return { action: 'fail', delivered };
-        if (second) return { action: 'deliver', message: second };
-      } else if (delivered !== true) {
-        firstEmptyAt ??= Date.now();
-        if (Date.now() - firstEmptyAt >= CONFIRM_GAP) {
-          const provablyAbsent = input.store.sawUserEntries && !input.resent;
-          return provablyAbsent ? { action: 'resend' } : { action: 'fail', delivered };
-        }
-        pauseUntil = firstEmptyAt + CONFIRM_GAP;
+      const reading = readTurn(history, watermark, input.text);
+      if (reading.kind === 'ambiguous') return { action: 'fail', delivered };
+      if (reading.kind === 'replied') return { action: 'deliver', message: reading.reply };
+      if (reading.kind === 'received') delivered = true;
+      if (reading.kind === 'absent' && delivered !== true) {
+        firstAbsentAt ??= Date.now();
+        if (Date.now() - firstAbsentAt >= CONFIRM_GAP) return absentTwice(input, delivered);
+        wakeAt = firstAbsentAt + CONFIRM_GAP;
       }
     }
     const left = deadline - Date.now();
     if (left <= 0) return { action: 'fail', delivered };
-    await sleep(
-      Math.min(left, pauseUntil === undefined ? wait : Math.max(0, pauseUntil - Date.now())),
-      signal,
-    ).catch(() => undefined);
+    await sleep(Math.min(left, Math.max(0, wakeAt - Date.now())), signal).catch(() => undefined);
   }
+  return { action: 'fail', delivered };
+}
+
+/** No user entry on two reads ≥ 2 s apart: a resend is safe only if this server stores user entries. */
+function absentTwice(input: RecoveryInput, delivered: 'unknown'): Recovery {
+  const provablyAbsent = input.store.sawUserEntries && !input.resent;
+  return provablyAbsent ? { action: 'resend' } : { action: 'fail', delivered };
+}
+
+/**
+ * Only [ours] or [ours, reply] after the watermark is unambiguous: any other entry could be a late
+ * reply to an earlier turn or another tab's message, and delivering it would put words in the
+ * agent's mouth.
+ */
+function readTurn(history: Message[], watermark: Watermark, text: string): Reading {
+  const after = entriesAfter(history, watermark);
+  if (!after) return { kind: 'ambiguous' }; // the watermark entry is gone: cannot tell
+  const [first, second, ...rest] = after;
+  if (!first) return { kind: 'absent' };
+  if (!isFrom(first, 'user') || first.text !== text || rest.length > 0) return { kind: 'ambiguous' };
+  if (!second) return { kind: 'received' };
+  if (!isFrom(second, 'agent')) return { kind: 'ambiguous' };
+  return { kind: 'replied', reply: second };
 }
 
 function entriesAfter(history: Message[], watermark: Watermark): Message[] | undefined {
@@ -124,5 +141,3 @@ function entriesAfter(history: Message[], watermark: Watermark): Message[] | und
   const index = history.findIndex((entry) => entry.id === watermark.lastId);
   return index === -1 ? undefined : history.slice(index + 1);
 }
-
-const sentBy = (entry: Message, type: 'user' | 'agent'): boolean => entry.sender?.type === type;

@@ -1,121 +1,77 @@
-/**
- * stream/message-stream — one agent turn as the user sees it: an event emitter and an async
- * iterator over the same events, plus `finalMessage()`/`finalText()`/`done()`/`abort()`.
- * Whoever produces the turn (the session, the SSE reader) drives it through the `StreamSink`
- * handed to its executor, like a ReadableStream's controller. It keeps the text invariant:
- * the deltas since the last `snapshot` event add up to the snapshot, and the turn ends with
- * the snapshot equal to the final message's text.
- * Knows frames and events, never sockets. Imports: errors, schemas types, ./frames.
- */
+// stream/message-stream — one agent turn as the user sees it: an event emitter and an async
+// iterator over the same events, plus finalMessage()/finalText()/done()/abort(). Whoever produces
+// the turn (the session, the SSE reader) drives it through the StreamSink handed to its executor,
+// like a ReadableStream's controller. It keeps the text invariant: the deltas since the last
+// `snapshot` event add up to the snapshot, and the turn ends with the snapshot equal to the final
+// message's text. Knows frames and events, never sockets. Imports: errors, schemas (types), ./events,
+// ./sse, ./event-queue, ./listeners.
+
 import { APIUserAbortError, AuiError } from '../errors/errors.ts';
 import type { Message } from '../schemas/wire.ts';
+import type { MessageStreamEvents, StreamEvent, StreamExecutor, StreamSink } from './events.ts';
+import { EventQueue } from './event-queue.ts';
+import { Listeners } from './listeners.ts';
 import { decodeSse, encodeSse } from './sse.ts';
 
-export type StreamEvent =
-  | { type: 'text'; delta: string; snapshot: string }
-  | { type: 'snapshot'; snapshot: string }
-  | { type: 'message'; message: Message };
+type Listener = (a?: unknown, b?: unknown) => void;
+type TextMode = 'undecided' | 'delta' | 'cumulative';
 
-export interface MessageStreamEvents {
-  text: (delta: string, snapshot: string) => void;
-  snapshot: (snapshot: string) => void;
-  message: (message: Message) => void;
-  error: (error: AuiError | Error) => void;
-  end: () => void;
-}
-
-/** How a producer drives a stream. Calls after the turn ended are ignored. */
-export interface StreamSink {
-  /** A socket frame's text: delta or cumulative, decided once per turn (wire decision 4). */
-  frame(text: string): void;
-  /** A known delta (the SSE reader). */
-  delta(delta: string): void;
-  /** A known correction (the SSE reader). */
-  snapshot(snapshot: string): void;
-  /** The final message. `recovered`: it came from history, so missing text is emitted as a delta. */
-  final(message: Message, recovered?: boolean): void;
-  fail(error: unknown): void;
-  /** The text so far (for TurnInterruptedError.partialText). */
-  readonly text: string;
-  /** Frames received this turn. */
-  readonly frames: number;
-  readonly ended: boolean;
-}
-
-/** Starts the producer; returns what to do when the consumer aborts. */
-export type StreamExecutor = (sink: StreamSink) => ((reason: APIUserAbortError) => void) | void;
-
-type Listener = (...args: any[]) => void;
-// What a `for await` reader gets next: an event, or `undefined` once the turn ended (failing
-// with #error, if it is set).
-type Queued = StreamEvent | undefined;
-const DONE: IteratorResult<StreamEvent, undefined> = { value: undefined, done: true };
-
+/**
+ * One agent turn, streamed: listen with `on('text')`, or iterate with `for await`, or just await
+ * `finalMessage()`. Returned by `aui.messages.stream()`, `session.stream()` and the browser
+ * client's `messages.stream()`. An error nobody listens to or awaits surfaces as an unhandled
+ * rejection — except `APIUserAbortError` from your own `abort()`.
+ *
+ * @example
+ * const stream = aui.messages.stream({ task_id, text: 'Find me a microwave' });
+ * stream.on('text', (delta) => process.stdout.write(delta));
+ * const message = await stream.finalMessage(); // message.cards, message.followup_suggestions
+ */
 export class MessageStream implements AsyncIterable<StreamEvent> {
-  #listeners: { [K in keyof MessageStreamEvents]?: Array<{ fn: Listener; once: boolean }> | undefined } = {};
-  #snapshot = '';
+  readonly #listeners = new Listeners<keyof MessageStreamEvents>();
+  #text = '';
   #frames = 0;
-  #cumulative = false; // decided by the second frame
+  #mode: TextMode = 'undecided';
   #ended = false;
-  #error: unknown;
   #message: Message | undefined;
+  #error: { value: unknown } | undefined;
+  /** An error listener, a `finalMessage()` caller or a reader will see a failure. */
   #observed = false;
-  #onAbort: ReturnType<StreamExecutor> | undefined;
+  #stopProducer: ((error: AuiError) => void) | void = undefined;
+  #reader: EventQueue<StreamEvent> | undefined;
   // Declared before #result: its executor runs during field initialisation and sets them.
   #resolve!: (message: Message) => void;
   #reject!: (error: unknown) => void;
-  #result = new Promise<Message>((resolve, reject) => ((this.#resolve = resolve), (this.#reject = reject)));
-  // Async iteration: a buffer of what the consumer has not read yet, and a waiting reader.
-  #queue: Queued[] | undefined;
-  #head = 0;
-  #waiting: ((item: Queued) => void) | undefined;
+  readonly #result = new Promise<Message>((resolve, reject) => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  });
 
   constructor(executor: StreamExecutor) {
-    this.#result.catch(() => undefined); // an unobserved error is reported by #fail, never as this promise
-    const stream = this;
-    const sink: StreamSink = {
-      frame: (text) => this.#frame(text),
-      delta: (delta) => this.#delta(delta),
-      snapshot: (snapshot) => this.#correct(snapshot),
-      final: (message, recovered) => this.#final(message, recovered),
-      fail: (error) => this.#fail(error),
-      get text() {
-        return stream.#snapshot;
-      },
-      get frames() {
-        return stream.#frames;
-      },
-      get ended() {
-        return stream.#ended;
-      },
-    };
+    this.#result.catch(() => undefined); // a failure nobody observes is reported by #fail, not by this promise
     try {
-      this.#onAbort = executor(sink);
+      this.#stopProducer = executor(this.#sink());
     } catch (error) {
       this.#fail(error);
     }
   }
 
+  /** Adds a listener; see {@link MessageStreamEvents}. */
   on<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
-    return this.#add(event, listener as Listener, false);
+    return this.#addListener(event, listener as Listener, false);
   }
 
+  /** Adds a listener that runs once. */
   once<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
-    return this.#add(event, listener as Listener, true);
+    return this.#addListener(event, listener as Listener, true);
   }
 
   off<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
-    this.#listeners[event] = this.#listeners[event]?.filter((l) => l.fn !== listener);
+    this.#listeners.remove(event, listener as Listener);
     return this;
   }
 
-  #add(event: keyof MessageStreamEvents, fn: Listener, once: boolean): this {
-    if (event === 'error') this.#observed = true;
-    (this.#listeners[event] ??= []).push({ fn, once });
-    return this;
-  }
-
-  /** The final message; rejects with the turn's error. */
+  /** The final message; rejects with the turn's error (`TurnInterruptedError`, an `APIError`, …). */
   finalMessage(): Promise<Message> {
     this.#observed = true;
     return this.#result.then(); // a promise of its own: a caller who ignores it gets the unhandled rejection
@@ -123,7 +79,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   /** The final message's text. */
   finalText(): Promise<string> {
-    return this.finalMessage().then((m) => m.text);
+    return this.finalMessage().then((message) => message.text);
   }
 
   /** Resolves when the turn ended well; rejects with its error. */
@@ -133,16 +89,22 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   /** Stops the turn: its socket is closed and the stream ends with `APIUserAbortError`. */
   abort(): void {
-    this.#stop(new APIUserAbortError());
+    if (this.#ended) return;
+    const error = new APIUserAbortError();
+    this.#stop(error); // first, so the producer can say whether AUI had the message (`delivered`)
+    this.#fail(error);
   }
 
-  /** The turn as SSE bytes (see SSE_HEADERS): `new Response(stream.toReadableStream(), { headers: SSE_HEADERS })`. */
+  /**
+   * The turn as SSE bytes, for a server route: `new Response(stream.toReadableStream(), { headers:
+   * SSE_HEADERS })`. Cancelling the body aborts the turn. Read it back with `fromReadableStream`.
+   */
   toReadableStream(options?: { pingMs?: number }): ReadableStream<Uint8Array> {
     this.#observed = true; // errors travel as `error` events from here on
     return encodeSse(this, options);
   }
 
-  /** A stream read from SSE bytes made by `toReadableStream()` or the proxy handler. */
+  /** A stream read from SSE bytes made by `toReadableStream()` or the proxy handler (browser side). */
   static fromReadableStream(body: ReadableStream<Uint8Array>): MessageStream {
     return new MessageStream((sink) => decodeSse(body, sink));
   }
@@ -154,65 +116,58 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
 
   /** The text so far. */
   get currentText(): string {
-    return this.#snapshot;
+    return this.#text;
   }
 
+  /** Yields each event once; `break` aborts the turn. A stream can be iterated only once. */
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent, undefined> {
-    if (this.#queue) throw new AuiError('The stream can be iterated only once.');
+    if (this.#reader) throw new AuiError('A MessageStream can be iterated only once.');
     this.#observed = true;
-    this.#queue = [];
+    const reader = (this.#reader = new EventQueue<StreamEvent>());
     // A reader that starts late still sees the whole turn: the text so far as one snapshot, then
     // whatever follows (and the message, if the turn already ended).
-    if (this.#snapshot !== '') this.#queue.push({ type: 'snapshot', snapshot: this.#snapshot });
-    if (this.#message) this.#queue.push({ type: 'message', message: this.#message });
-    if (this.#ended) this.#queue.push(undefined);
+    if (this.#text !== '') reader.push({ type: 'snapshot', snapshot: this.#text });
+    if (this.#message) reader.push({ type: 'message', message: this.#message });
+    if (this.#ended) reader.end(this.#error);
     return {
-      next: () => {
-        const queue = this.#queue!;
-        if (this.#head < queue.length) {
-          const event = queue[this.#head++];
-          if (this.#head === queue.length) queue.length = this.#head = 0;
-          return event
-            ? Promise.resolve({ value: event, done: false })
-            : this.#error
-              ? Promise.reject(this.#error)
-              : Promise.resolve(DONE);
-        }
-        if (this.#ended) return Promise.resolve(DONE);
-        return new Promise(
-          (resolve, reject) =>
-            (this.#waiting = (event) =>
-              event
-                ? resolve({ value: event, done: false })
-                : this.#error
-                  ? reject(this.#error)
-                  : resolve(DONE)),
-        );
-      },
+      next: () => reader.next(),
       return: () => {
         this.abort(); // `break` means the turn is no longer wanted
-        this.#queue!.length = this.#head = 0;
-        return Promise.resolve(DONE);
+        reader.clear();
+        return Promise.resolve({ value: undefined, done: true });
       },
     };
   }
 
-  /* ------------------------------------------------------------------ driven by the sink */
+  /* ---------------------------------------------------------------- the producer's side */
+
+  #sink(): StreamSink {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read this stream's private state
+    const stream = this;
+    return {
+      frame: (text) => this.#frame(text),
+      delta: (delta) => this.#delta(delta),
+      snapshot: (snapshot) => this.#correct(snapshot),
+      final: (message, recovered) => this.#final(message, recovered),
+      fail: (error) => this.#fail(error),
+      get text() {
+        return stream.#text;
+      },
+      get frames() {
+        return stream.#frames;
+      },
+      get ended() {
+        return stream.#ended;
+      },
+    };
+  }
 
   #frame(text: string): void {
     if (this.#ended) return;
     // Both modes agree on the first frame (appended to ''); the second one decides.
-    const snapshot = this.#snapshot;
-    if (++this.#frames === 2) this.#cumulative = text.length > snapshot.length && text.startsWith(snapshot);
-    if (this.#cumulative) this.#extend(text);
+    if (++this.#frames === 2) this.#mode = isExtension(text, this.#text) ? 'cumulative' : 'delta';
+    if (this.#mode === 'cumulative') this.#extend(text);
     else this.#append(text);
-  }
-
-  /** Text that should continue the snapshot: the new part as a delta, or a correction if it rewrote earlier text. */
-  #extend(text: string): void {
-    const snapshot = this.#snapshot;
-    if (text.startsWith(snapshot)) this.#append(text.slice(snapshot.length));
-    else this.#correct(text);
   }
 
   #delta(delta: string): void {
@@ -221,85 +176,90 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     this.#append(delta);
   }
 
+  /** Text meant to continue the snapshot: the new part as a delta, or a correction if it rewrote earlier text. */
+  #extend(text: string): void {
+    if (text.startsWith(this.#text)) this.#append(text.slice(this.#text.length));
+    else this.#correct(text);
+  }
+
   #append(delta: string): void {
     if (delta === '') return;
-    const snapshot = (this.#snapshot += delta);
+    const snapshot = (this.#text += delta);
     // Queued before the listeners run: if one throws, the reader still gets the events in order.
-    if (this.#queue) this.#push({ type: 'text', delta, snapshot });
+    this.#reader?.push({ type: 'text', delta, snapshot });
     this.#emit('text', delta, snapshot);
   }
 
   #correct(snapshot: string): void {
     if (this.#ended) return;
-    this.#snapshot = snapshot;
-    if (this.#queue) this.#push({ type: 'snapshot', snapshot });
+    this.#text = snapshot;
+    this.#reader?.push({ type: 'snapshot', snapshot });
     this.#emit('snapshot', snapshot);
   }
 
   #final(message: Message, recovered?: boolean): void {
     if (this.#ended) return;
-    const text = message.text;
-    if (recovered)
-      this.#extend(text); // (an equal text appends '', which emits nothing)
-    else if (text !== this.#snapshot) this.#correct(text);
-    // A listener that threw failed the turn, and nothing follows its `end`.
-    if (this.#ended) return;
-    if (this.#queue) this.#push({ type: 'message', message });
+    if (recovered) this.#extend(message.text);
+    else if (message.text !== this.#text) this.#correct(message.text);
+    if (this.#ended) return; // a listener threw: the turn failed, and nothing follows its `end`
+    this.#reader?.push({ type: 'message', message });
     this.#emit('message', message);
     if (this.#ended) return;
     this.#ended = true;
     this.#message = message;
     this.#resolve(message);
-    this.#emit('end');
-    if (this.#queue) this.#push(undefined);
+    this.#emitEnding('end');
+    this.#reader?.end();
   }
 
   #fail(raw: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
     const error = raw instanceof Error ? raw : new AuiError(String(raw));
-    this.#error = error;
+    this.#error = { value: error };
     this.#reject(error);
-    this.#emit('error', error);
-    this.#emit('end');
-    if (this.#queue) this.#push(undefined);
-    // An error nobody listens to (`on('error')` marks the stream observed) or awaits must not
-    // vanish — except the user's own abort.
+    this.#emitEnding('error', error);
+    this.#emitEnding('end');
+    this.#reader?.end(this.#error);
+    // An error nobody listens to or awaits must not vanish — except the user's own abort.
     if (!this.#observed && !(error instanceof APIUserAbortError)) void Promise.reject(error);
   }
 
-  // Hot path (once per frame): no rest arguments, no copy — `off` replaces the array, so a
-  // listener removing itself cannot disturb this loop.
-  #emit(event: keyof MessageStreamEvents, a?: unknown, b?: unknown): void {
-    const listeners = this.#listeners[event];
-    if (listeners === undefined) return;
-    for (let i = 0; i < listeners.length; i++) {
-      const listener = listeners[i]!;
-      if (listener.once) this.off(event, listener.fn as never);
-      try {
-        listener.fn(a, b);
-      } catch (error) {
-        // A throwing listener ends the turn with its error instead of unwinding into a socket
-        // handler; the listeners after it do not hear an event of an ended turn.
-        if (event !== 'error' && event !== 'end') return this.#stop(error, new APIUserAbortError()); // the listener's error is the turn's; the producer just stops
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
+  /** Tells the producer to stop (close its socket, cancel its body), once. */
+  #stop(error: AuiError): void {
+    const stop = this.#stopProducer;
+    this.#stopProducer = undefined;
+    stop?.(error);
+  }
+
+  #addListener(event: keyof MessageStreamEvents, fn: Listener, once: boolean): this {
+    if (event === 'error') this.#observed = true;
+    this.#listeners.add(event, fn, once);
+    return this;
+  }
+
+  /**
+   * Calls the event's listeners. A throwing listener ends the turn with its error instead of
+   * unwinding into a socket handler, and the producer stops.
+   */
+  #emit(event: 'text' | 'snapshot' | 'message', a: unknown, b?: unknown): void {
+    const thrown = this.#listeners.emit(event, a, b);
+    if (!thrown) return;
+    this.#fail(thrown.error);
+    this.#stop(new APIUserAbortError('The stream was stopped: a listener threw.'));
+  }
+
+  /** `error` and `end` reach every listener; a throw there is rethrown on its own (the turn has ended). */
+  #emitEnding(event: 'error' | 'end', error?: unknown): void {
+    for (const thrown of this.#listeners.emitAll(event, error)) {
+      queueMicrotask(() => {
+        throw thrown;
+      });
     }
   }
+}
 
-  /** Ends the turn with `error` and tells the producer to stop (close its socket). */
-  #stop(error: unknown, reason = error as APIUserAbortError): void {
-    if (this.#ended) return;
-    this.#fail(error);
-    this.#onAbort?.(reason);
-  }
-
-  #push(item: Queued): void {
-    const waiting = this.#waiting;
-    if (waiting === undefined) return void this.#queue!.push(item);
-    this.#waiting = undefined;
-    waiting(item);
-  }
+/** The second frame of a turn extends the first: the server sends the whole text so far each time. */
+function isExtension(text: string, soFar: string): boolean {
+  return text.length > soFar.length && text.startsWith(soFar);
 }

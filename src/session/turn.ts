@@ -1,0 +1,135 @@
+// session/turn — one message and its answer as the session tracks it, with its state written out
+// (queued → sent → streaming → recovering → done) and the timers that belong to it.
+// What a turn's state says decides what a failure reports: a message never handed to an open
+// socket was not delivered; one that was, is 'unknown' until a frame proves AUI had it.
+// Knows no sockets. Imports: errors (types), stream (the sink), ./watermarks.
+
+import type { Delivered } from '../errors/errors.ts';
+import { followAbort } from '../shared/abort.ts';
+import type { StreamSink } from '../stream/events.ts';
+import type { Watermark } from './watermarks.ts';
+
+/** What a turn carries to AUI: the `messages.stream` params. */
+export interface StreamParams {
+  task_id: string;
+  text: string;
+  context?: Record<string, unknown> | null;
+}
+
+/** Per-turn options of `session.stream()` and `aui.messages.stream()`. */
+export interface StreamOptions {
+  /** Aborting it ends the turn with `APIUserAbortError` (`APITimeoutError` for `AbortSignal.timeout()`). */
+  signal?: AbortSignal;
+  /** A total cap for this turn in ms. None by default: `idleTimeout` guards a silent socket. */
+  timeout?: number;
+}
+
+/**
+ * - `queued`: waiting for the socket or for the turn before it;
+ * - `sent`: handed to an open socket, no frame yet;
+ * - `streaming`: frames of its answer are arriving;
+ * - `recovering`: its socket went away; history is read to find what became of it;
+ * - `done`: its stream ended (message or error).
+ */
+export type TurnState = 'queued' | 'sent' | 'streaming' | 'recovering' | 'done';
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+export class Turn {
+  readonly params: StreamParams;
+  readonly sink: StreamSink;
+  /** The frame sent on the socket. */
+  readonly payload: string;
+  /** Its size, for the queue's byte budget. */
+  readonly bytes: number;
+  state: TurnState = 'queued';
+  /** Where the task's history stood when it was sent (recovery compares against it). */
+  watermark: Watermark | undefined;
+  /** It was sent a second time after recovery proved the first never arrived. */
+  resent = false;
+  /** When the last frame of its answer arrived (the idle check reads it). */
+  lastFrameAt = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  #recovery: AbortController | undefined;
+  #unfollowSignal: (() => void) | undefined;
+
+  constructor(params: StreamParams, sink: StreamSink) {
+    this.params = params;
+    this.sink = sink;
+    const { task_id, text, context } = params;
+    this.payload = JSON.stringify(context == null ? { task_id, text } : { task_id, text, context });
+    this.bytes = encoder.encode(this.payload).length;
+  }
+
+  /** On the socket now: sent, or its answer streaming. */
+  get isOnSocket(): boolean {
+    return this.state === 'sent' || this.state === 'streaming';
+  }
+
+  get isDone(): boolean {
+    return this.state === 'done';
+  }
+
+  /** Did AUI get the message? What a failure of this turn reports. */
+  get delivered(): Delivered {
+    if (this.state === 'queued') return false;
+    return this.sink.frames > 0 ? true : 'unknown';
+  }
+
+  markSent(watermark: Watermark | undefined): void {
+    this.state = 'sent';
+    this.watermark = watermark;
+    this.lastFrameAt = Date.now();
+  }
+
+  /** A frame of its answer arrived (once per frame: keep it cheap). */
+  frameArrived(): void {
+    this.state = 'streaming';
+    this.lastFrameAt = Date.now();
+  }
+
+  /** One timer per turn, not one per frame: when it fires while frames keep coming, it re-arms for the rest. */
+  watchIdle(idleTimeout: number, onIdle: () => void): void {
+    const check = () => {
+      const quiet = Date.now() - this.lastFrameAt;
+      if (quiet >= idleTimeout) onIdle();
+      else this.#idleTimer = setTimeout(check, idleTimeout - quiet);
+    };
+    this.#idleTimer = setTimeout(check, idleTimeout);
+  }
+
+  /** A total cap on the turn, from `timeout`. */
+  setDeadline(ms: number, onExpired: () => void): void {
+    this.#deadline = setTimeout(onExpired, ms);
+  }
+
+  /** The caller's signal: `onAbort` runs once if it aborts before the turn is done. */
+  followSignal(signal: AbortSignal | undefined, onAbort: () => void): void {
+    this.#unfollowSignal = followAbort(signal, onAbort);
+  }
+
+  /** Its socket went away: the idle watch stops, and a signal to stop reading history is handed out. */
+  beginRecovery(): AbortSignal {
+    clearTimeout(this.#idleTimer);
+    this.state = 'recovering';
+    this.#recovery = new AbortController();
+    return this.#recovery.signal;
+  }
+
+  /** Back in the queue, to be sent again (recovery proved the first send never arrived). */
+  requeue(): void {
+    clearTimeout(this.#idleTimer);
+    this.#recovery = undefined;
+    this.state = 'queued';
+  }
+
+  /** Done: every timer stops and a recovery in progress is called off. */
+  finish(): void {
+    clearTimeout(this.#idleTimer);
+    clearTimeout(this.#deadline);
+    this.#recovery?.abort();
+    this.#unfollowSignal?.();
+    this.state = 'done';
+  }
+}

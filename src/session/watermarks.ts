@@ -1,0 +1,64 @@
+// session/watermarks — where each task's history stood before its latest turn, per client. Recovery
+// only counts history entries after the watermark, so a late reply to an earlier turn or the same
+// text sent twice is never taken for this turn's. Bounded (an LRU): a forgotten task's next turn
+// reads its history again. Also remembers whether this server is seen to store user messages,
+// which is what lets recovery call a missing user entry proof that the message never arrived.
+// Imports: runtime (types), schemas (types), shared/lru.
+
+import type { Log } from '../runtime/logger.ts';
+import type { Message } from '../schemas/wire.ts';
+import { Lru } from '../shared/lru.ts';
+
+/** Where a task's history stood before a turn was sent. */
+export interface Watermark {
+  /** Id of the last history entry; none when the history was empty (every entry has an id). */
+  lastId?: string | undefined;
+}
+
+// Tasks whose watermark a client remembers.
+const WATERMARKS_KEPT = 1000;
+
+export class WatermarkStore {
+  readonly #entries = new Lru<string, Watermark>(WATERMARKS_KEPT);
+  /** Any history read so far held a user entry: the server stores user messages. */
+  sawUserEntries = false;
+  /** Watermark reads in flight, shared by every session of the client (one read per task). */
+  readonly reading = new Map<string, Promise<void>>();
+
+  get(task_id: string): Watermark | undefined {
+    return this.#entries.get(task_id);
+  }
+
+  /**
+   * Reads the history that gives a task's first turn its watermark, unless the watermark is known
+   * or being read (one read per task at a time, for every session of the client).
+   */
+  readFor(task_id: string, history: (task_id: string) => Promise<Message[]>, log: Log): void {
+    if (this.get(task_id) || this.reading.has(task_id)) return;
+    const read = history(task_id)
+      .then((entries) => this.fromHistory(task_id, entries))
+      .catch(() => log('debug', 'session: the watermark read failed; recovery cannot resend.'))
+      .finally(() => this.reading.delete(task_id));
+    this.reading.set(task_id, read);
+  }
+
+  /** Records a history read: the watermark for a task's first turn. */
+  fromHistory(task_id: string, history: Message[]): void {
+    this.noteHistory(history);
+    this.#entries.set(task_id, { lastId: history.at(-1)?.id });
+  }
+
+  noteHistory(history: Message[]): void {
+    this.sawUserEntries ||= history.some((entry) => isFrom(entry, 'user'));
+  }
+
+  /** A final message moves the watermark past its turn. */
+  advance(task_id: string, message: Message): void {
+    this.#entries.set(task_id, { lastId: message.id });
+  }
+}
+
+/** Who wrote a history entry. */
+export function isFrom(entry: Message, type: 'user' | 'agent'): boolean {
+  return entry.sender?.type === type;
+}
