@@ -40,6 +40,7 @@ export {
   AuiError,
   AuthenticationError,
   BadRequestError,
+  BrowserKeyError,
   InternalServerError,
   InvalidRequestError,
   NotFoundError,
@@ -50,8 +51,8 @@ export {
   TurnInterruptedError,
   UnprocessableEntityError,
   type Delivered,
-  type Issue,
 } from './errors/errors.ts';
+export type { Issue } from './errors/body.ts';
 export { parseCreatedAt, productsOf, type Product } from './schemas/helpers.ts';
 export type {
   AgentContext,
