@@ -43,6 +43,7 @@ export {
   AuiError,
   AuthenticationError,
   BadRequestError,
+  BrowserKeyError,
   InternalServerError,
   InvalidRequestError,
   NotFoundError,
@@ -53,8 +54,8 @@ export {
   TurnInterruptedError,
   UnprocessableEntityError,
   type Delivered,
-  type Issue,
 } from './errors/errors.ts';
+export type { Issue } from './errors/body.ts';
 export { parseCreatedAt, productsOf, type Product } from './schemas/helpers.ts';
 export type {
   AgentContext,

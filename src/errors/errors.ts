@@ -3,29 +3,35 @@
  * Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
  * copies of the package). Messages are redacted at construction; no class ever holds a library
  * error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
- * Leaf module: imports only ./redact.
+ * Leaf module: imports only this folder and shared/values.
  */
+
 import { isRecord } from '../shared/values.ts';
+import { type Issue, issuesLine, issuesOf, summarise } from './body.ts';
 import { redact, redactValue } from './redact.ts';
 
 const KINDS = Symbol.for('aui-messaging.error.kinds');
 
-/** Where a message stands after a failure: `'unknown'` means it may have reached the agent. */
+/**
+ * Where a message stands after a failure: `false` — it never reached AUI, safe to send again;
+ * `true` — AUI received it; `'unknown'` — it may have: read `tasks.messages(task_id)` before
+ * sending it again.
+ */
 export type Delivered = boolean | 'unknown';
 
-/** One validation problem, whatever shape the server used (`detail[]`, `errors[]`). */
-export interface Issue {
-  path: Array<string | number>;
-  message: string;
-  type?: string;
-}
-
+/**
+ * The base of every error the SDK throws: `catch (e) { if (e instanceof AuiError) … }`.
+ * `instanceof` works across the package's entries and copies. The message never holds the key.
+ */
 // Fields are `declare`d and set only when there is a value: an error has no own `requestId`,
 // `delivered`, … holding `undefined`, and the build emits no class-field definitions.
 export class AuiError extends Error {
   /** Stable class name, kept through minification; used for branding and the SSE envelope. */
   static readonly kind: string = 'AuiError';
-  /** For `messages.send` and streamed turns: did the message reach AUI? */
+  /**
+   * For `messages.send` and streamed turns: did the message reach AUI? Unset on other calls.
+   * @see Delivered
+   */
   declare delivered?: Delivered;
 
   constructor(message: string) {
@@ -36,7 +42,7 @@ export class AuiError extends Error {
     for (
       let ctor = new.target as unknown as { kind?: string } | null;
       ctor?.kind;
-      ctor = Object.getPrototypeOf(ctor)
+      ctor = Object.getPrototypeOf(ctor) as { kind?: string } | null
     )
       kinds.push(ctor.kind);
     Object.defineProperties(this, {
@@ -56,39 +62,59 @@ export class AuiError extends Error {
   }
 }
 
+/** What an `APIError` is built from: the reply's status and body, and what the SDK knows about the call. */
 export interface APIErrorInit {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
   requestId?: string | undefined;
+  /** Replaces the message built from the status and the body. */
   message?: string | undefined;
+  /** A sentence on what to check, appended to the message after " — " (e.g. where the key came from). */
+  hint?: string | undefined;
 }
 
-/** The server answered with an error status. */
+/**
+ * The server answered with an error status (REST), or sent an error frame (WebSocket). Thrown
+ * after retries ran out, or at once for a status no retry can fix. Its subclasses name the
+ * common statuses. The message reads `"<status> <what the server said>"`.
+ */
 export class APIError extends AuiError {
   static override readonly kind: string = 'APIError';
+  /** The HTTP status, or an error frame's `status_code`. */
   declare readonly status: number;
+  /** The server's body (parsed JSON, or the text when it was not JSON), redacted; levels deeper than 32 become a marker. */
   declare readonly body: unknown;
+  /** The reply's headers, lower-cased, secrets removed; `{}` for a WebSocket error. */
   declare readonly headers: Record<string, string>;
+  /** The server's `x-request-id`, when it sent one: quote it to AUI support. */
   declare readonly requestId?: string;
 
   constructor(init: APIErrorInit) {
-    super(init.message ?? `${init.status} ${summarise(init.body)}`);
+    // Bounded and redacted before anything reads it: a hostile body cannot overflow the stack.
+    const body = redactValue(init.body);
+    const message = init.message ?? `${init.status} ${summarise(body)}`;
+    super(init.hint ? `${message} — ${init.hint}` : message);
     this.status = init.status;
-    this.body = redactValue(init.body);
+    this.body = body;
     this.headers = init.headers ?? {};
     if (init.requestId) this.requestId = init.requestId;
   }
 }
 
-/** 400: an application error such as content moderation; `extra_data` varies by error. */
+/**
+ * 400: AUI refused the request for an application reason, such as content moderation. The
+ * message reads `"400 <description>: <message>"`. `extra_data` varies by error (for moderation:
+ * `moderation_category`, `flagged_text`).
+ */
 export class BadRequestError extends APIError {
   static override readonly kind: string = 'BadRequestError';
+  /** The server's short title of the error, e.g. `"Content moderation triggered"`. */
   declare readonly description?: string;
+  /** Details that vary by error. */
   declare readonly extra_data?: Record<string, unknown>;
 
-  // The message is APIError's: the summary already reads "<description>: <message>". Both
-  // fields come from `this.body`, which is already redacted.
+  // Both fields come from `this.body`, which is already redacted.
   constructor(init: APIErrorInit) {
     super(init);
     const { description, extra_data } = isRecord(this.body) ? this.body : {};
@@ -97,12 +123,23 @@ export class BadRequestError extends APIError {
   }
 }
 
+/**
+ * 401: the key was rejected, and rejected again after one refresh (`forceRefresh: true`), over
+ * REST or on the socket. The message says where the key came from and what to check.
+ */
 export class AuthenticationError extends APIError {
   static override readonly kind: string = 'AuthenticationError';
 }
+
+/** 403: the key is valid but may not do this (another network's task or agent, say). */
 export class PermissionDeniedError extends APIError {
   static override readonly kind: string = 'PermissionDeniedError';
 }
+
+/**
+ * 404: an unknown task or message — or, when the message says "no route", a URL that is not the
+ * API's: check `baseUrl` or `region`.
+ */
 export class NotFoundError extends APIError {
   static override readonly kind: string = 'NotFoundError';
 }
@@ -110,48 +147,56 @@ export class NotFoundError extends APIError {
 /** 422: the request failed the server's validation; `issues` is the same list whatever the body. */
 export class UnprocessableEntityError extends APIError {
   static override readonly kind: string = 'UnprocessableEntityError';
+  /** Each problem with its `path` (e.g. `['body', 'user_id']`); `[]` when the body listed none. */
   declare readonly issues: Issue[];
 
-  constructor(init: APIErrorInit & { issues?: Issue[] }) {
-    const issues = init.issues ?? issuesOf(init.body);
+  constructor(init: APIErrorInit & { issues?: Issue[] | undefined }) {
+    const body = redactValue(init.body);
+    const issues = init.issues ? redactValue(init.issues) : issuesOf(body);
     // With no issues to list, APIError's own summary of the body is the message.
-    super({
-      ...init,
-      message:
-        init.message ??
-        (issues.length
-          ? `422 ${issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}`
-          : undefined),
-    });
+    const listed = issues.length ? `422 ${issuesLine(issues)}` : undefined;
+    super({ ...init, body, message: init.message ?? listed });
     this.issues = issues;
   }
 }
 
-/** 429: `retryAfterMs` is what the server asked for (Retry-After), when it said. */
+/**
+ * 429: rate limited, after the retries (which wait as `Retry-After` asks, at most 60 s each).
+ * `retryAfterMs` is how long the server asked to wait, when it said so in a form that can be read.
+ */
 export class RateLimitError extends APIError {
   static override readonly kind: string = 'RateLimitError';
+  /** The server's `Retry-After`, in ms; absent when it sent none or one that was not a number or a date. */
   declare readonly retryAfterMs?: number;
 
   constructor(init: APIErrorInit & { retryAfterMs?: number | undefined }) {
     super(init);
-    const ms = init.retryAfterMs ?? parseRetryAfter(init.headers?.['retry-after']);
-    if (ms !== undefined) this.retryAfterMs = ms;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
   }
 }
 
+/** 5xx: AUI failed, after the retries. For `messages.send`, `delivered` is `'unknown'`. */
 export class InternalServerError extends APIError {
   static override readonly kind: string = 'InternalServerError';
 }
 
-/** The request never got an answer: refused, reset, DNS, or retries/reconnects exhausted. */
+/**
+ * No answer from AUI: the connection was refused or reset, the host name did not resolve, or
+ * the retries or reconnects ran out. The message names the call and the cause, never the key.
+ */
 export class APIConnectionError extends AuiError {
   static override readonly kind: string = 'APIConnectionError';
 }
+
+/**
+ * No whole reply within `timeout` (per attempt, body included), or the caller's
+ * `AbortSignal.timeout(…)` fired. A kind of `APIConnectionError`.
+ */
 export class APITimeoutError extends APIConnectionError {
   static override readonly kind: string = 'APITimeoutError';
 }
 
-/** The caller aborted (signal, `stream.abort()`, `break`). Never reported as unhandled. */
+/** The caller aborted (a `signal`, `stream.abort()`, `break`). Never reported as unhandled. */
 export class APIUserAbortError extends AuiError {
   static override readonly kind: string = 'APIUserAbortError';
   constructor(message = 'The request was aborted.') {
@@ -159,9 +204,10 @@ export class APIUserAbortError extends AuiError {
   }
 }
 
-/** Bad input, caught before any network call; `path` names the field. */
+/** Bad input or options, or no key: caught before any network call. `path` names the field. */
 export class InvalidRequestError extends AuiError {
   static override readonly kind: string = 'InvalidRequestError';
+  /** The field at fault, e.g. `['params', 'user_id']` or `['apiKey']`. */
   declare readonly path: Array<string | number>;
   constructor(message: string, path: Array<string | number> = []) {
     super(message);
@@ -169,9 +215,13 @@ export class InvalidRequestError extends AuiError {
   }
 }
 
-/** The server's reply did not have the shape the SDK relies on; `path` names the field. */
+/**
+ * The server's reply was not JSON or lacked what the SDK relies on (REST or a socket frame).
+ * `path` names the field, e.g. `['cards', 0, 'name']`.
+ */
 export class ResponseValidationError extends AuiError {
   static override readonly kind: string = 'ResponseValidationError';
+  /** The field at fault; `[]` when the reply was not JSON at all. */
   declare readonly path: Array<string | number>;
   constructor(message: string, path: Array<string | number> = []) {
     super(message);
@@ -179,7 +229,7 @@ export class ResponseValidationError extends AuiError {
   }
 }
 
-/** `session.close()` was called while this turn was still queued; it was never sent. */
+/** `session.close()` was called while this turn was still queued; it was never sent (`delivered: false`). */
 export class SessionClosedError extends AuiError {
   static override readonly kind: string = 'SessionClosedError';
   constructor(message = 'session: closed; the turn was not sent.') {
@@ -188,55 +238,32 @@ export class SessionClosedError extends AuiError {
   }
 }
 
-/** A streamed turn was cut off and could not be recovered; see `delivered` before retrying. */
+/**
+ * A streamed turn was cut off and could not be recovered. Read `delivered` before sending the
+ * message again; `partialText` is what had streamed before the cut.
+ */
 export class TurnInterruptedError extends AuiError {
   static override readonly kind: string = 'TurnInterruptedError';
+  /** The task the turn belonged to. */
   declare readonly task_id: string;
   declare delivered: Delivered;
+  /** The answer's text as far as it had streamed (redacted); `''` when nothing came. */
   declare readonly partialText: string;
 
   constructor(init: { task_id: string; delivered: Delivered; partialText?: string; message?: string }) {
     super(init.message ?? `session: turn interrupted (task ${init.task_id}, delivered: ${init.delivered}).`);
     this.task_id = init.task_id;
     this.delivered = init.delivered;
-    this.partialText = init.partialText ?? '';
+    this.partialText = redact(init.partialText ?? '');
   }
 }
 
-/* ---------------------------------------------------------------- helpers used by ./map */
-
-/** Normalises the 422 shapes seen (`{detail: [...]}`, `{errors: [...]}`) into one list; anything else → []. */
-export function issuesOf(body: unknown): Issue[] {
-  if (!isRecord(body)) return [];
-  const list = Array.isArray(body.detail) ? body.detail : Array.isArray(body.errors) ? body.errors : [];
-  return list.filter(isRecord).map((item) => {
-    const loc = Array.isArray(item.loc)
-      ? item.loc.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number')
-      : [];
-    const issue: Issue = {
-      path: loc,
-      message: [item.msg, item.message, 'invalid'].find((part) => typeof part === 'string') as string,
-    };
-    if (typeof item.type === 'string') issue.type = item.type;
-    return issue;
-  });
-}
-
-/** Retry-After (seconds or HTTP date) → ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const ms = Number.isFinite(+value) ? +value * 1000 : Date.parse(value) - Date.now();
-  return Number.isNaN(ms) ? undefined : Math.max(0, Math.round(ms));
-}
-
-/** A one-line human summary of an error body for messages. */
-function summarise(body: unknown): string {
-  if (isRecord(body)) {
-    if (typeof body.detail === 'string') return body.detail;
-    const text = [body.description, body.message].filter((part) => typeof part === 'string').join(': ');
-    if (text) return text;
-  }
-  // Bodies come from JSON.parse or a response's text: stringify cannot meet a cycle.
-  const text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
-  return !text || text === '{}' ? 'no details' : text.length > 200 ? `${text.slice(0, 200)}…` : text;
+/**
+ * A raw, long-lived API key (a string, `staticKey`, `envKey`) was given to a client in browser
+ * code, where anyone can read it — or there was no key there at all. Thrown by `new AuiClient`.
+ * Proxy the calls through your server (`createAuiHandler` + `createProxyClient`), or pass a
+ * KeyProvider of short-lived keys.
+ */
+export class BrowserKeyError extends AuiError {
+  static override readonly kind: string = 'BrowserKeyError';
 }

@@ -1,16 +1,24 @@
-/**
- * http/api-promise — what every REST method returns: a Promise of the data that also offers
- * `.withResponse()` for the raw `Response` and the server's request id.
- * Imports nothing.
- */
+// http/api-promise — what every REST method returns: a Promise of the data that also offers
+// `.withResponse()` for the raw `Response` and the server's request id.
+// Imports nothing.
 
+/** What `.withResponse()` resolves to: the parsed data with the reply it came from. */
 export interface WithResponse<T> {
+  /** The checked data, as the method itself resolves. */
   data: T;
+  /** The raw reply (status, headers); its body has already been read. */
   response: Response;
   /** The server's `x-request-id`, when it sent one (quote it to AUI support). */
   requestId?: string;
 }
 
+/**
+ * What every REST method returns: a Promise of the data, so `await aui.tasks.get(id)` gives the
+ * task, that also offers `.withResponse()` for the raw `Response` and the server's request id.
+ * It rejects with an `AuiError` subclass (see the README's error table).
+ * @example
+ * const { data: task, response, requestId } = await aui.tasks.get(id).withResponse();
+ */
 export class APIPromise<T> extends Promise<T> {
   #result: Promise<WithResponse<T>>;
 
@@ -22,7 +30,10 @@ export class APIPromise<T> extends Promise<T> {
     this.#result = result;
   }
 
-  /** The parsed data together with the `Response` it came from. */
+  /**
+   * The parsed data together with the `Response` it came from and its `x-request-id`. Rejects
+   * with the same error as the promise itself.
+   */
   withResponse(): Promise<WithResponse<T>> {
     return this.#result;
   }

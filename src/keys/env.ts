@@ -3,15 +3,13 @@
  * SDK goes through `readEnv`, so the web build never names a bare `process` and a Deno run
  * without --allow-env gets `undefined` instead of a thrown PermissionDenied. Bun is read
  * through `process.env` (its `Bun.env` is an alias of it).
- * Leaf module: imports nothing.
+ * Imports: runtime/globals (leaf).
  */
-type EnvGlobals = {
-  process?: { env?: Record<string, string | undefined> };
-  Deno?: { env?: { get(name: string): string | undefined } };
-};
 
+import { runtimeGlobals as g } from '../runtime/globals.ts';
+
+/** The variable's value; undefined when unset, empty, or not readable in this runtime. */
 export function readEnv(name: string): string | undefined {
-  const g = globalThis as unknown as EnvGlobals;
   try {
     // An empty variable counts as unset.
     return (g.Deno?.env?.get(name) ?? g.process?.env?.[name]) || undefined;

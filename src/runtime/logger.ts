@@ -5,9 +5,19 @@
  */
 import { redact, redactValue } from '../errors/redact.ts';
 
+/**
+ * How much the SDK logs (the `logLevel` option): a line prints when its level is this one or a
+ * later one in `debug` < `info` < `warn` < `error`; `'off'` prints nothing. Default `'warn'`.
+ * `debug` shows every request line, `info` every retry and reconnect.
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
 
-/** Anything console-shaped. */
+/**
+ * Where the SDK's log lines go (the `logger` option): anything console-shaped, e.g. `console`
+ * (the default), a pino or winston logger. Every line and argument is redacted first.
+ * @example
+ * new AuiClient({ logger: pino(), logLevel: 'info' });
+ */
 export interface Logger {
   debug(message: string, ...rest: unknown[]): void;
   info(message: string, ...rest: unknown[]): void;
@@ -19,8 +29,10 @@ export interface Logger {
 // client/options validates `logLevel` against this list.
 export const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'off'];
 
+/** The SDK's internal log function: one level, one line, already filtered and redacted. */
 export type Log = (level: Exclude<LogLevel, 'off'>, message: string, ...rest: unknown[]) => void;
 
+/** A Log that prints to `logger` (default `console`) the lines at `level` or above, redacted. */
 export function createLog(logger: Logger | undefined, level: LogLevel = 'warn'): Log {
   const sink = logger ?? console; // every runtime we support has one
   const threshold = LEVELS.indexOf(level);

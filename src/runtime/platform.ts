@@ -1,20 +1,11 @@
 /**
  * runtime/platform — what runtime we are in, read without touching anything a runtime
- * forbids (no bare `process`, no `Deno` or `Bun` identifiers: only `globalThis` lookups).
- * Leaf module: imports nothing.
+ * forbids (only `globalThis` lookups, through ./globals).
+ * Leaf module: imports only this folder.
  */
-import { VERSION } from './version.ts';
 
-type Globals = {
-  Deno?: { version?: { deno?: string } };
-  Bun?: { version?: string };
-  process?: { versions?: { node?: string } };
-  navigator?: { userAgent?: string };
-  document?: unknown;
-  importScripts?: unknown;
-  EdgeRuntime?: string;
-};
-const g = globalThis as unknown as Globals;
+import { runtimeGlobals as g } from './globals.ts';
+import { VERSION } from './version.ts';
 
 /** `deno/…`, `bun/…`, `node/…`, `edge-runtime` or `workerd`; undefined in a browser or an unknown runtime. */
 function serverRuntime(): string | undefined {
@@ -22,7 +13,7 @@ function serverRuntime(): string | undefined {
   if (g.Bun) return `bun/${g.Bun.version}`;
   if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
   if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd';
-  return g.EdgeRuntime; // Vercel Edge's own name for itself: 'edge-runtime'
+  return g.EdgeRuntime;
 }
 
 /**

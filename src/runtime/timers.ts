@@ -1,9 +1,7 @@
-/**
- * runtime/timers — the two waits the SDK makes: an abortable sleep, and exponential backoff with
- * full jitter (a random wait in [0, min(max, base·2^attempt)], so clients that failed together
- * do not come back together). Used by HTTP retries, reconnects and recovery polling.
- * Leaf module: imports nothing.
- */
+// runtime/timers — the two waits the SDK makes: an abortable sleep, and exponential backoff with
+// full jitter (a random wait in [0, min(max, base·2^attempt)], so clients that failed together
+// do not come back together). Used by HTTP retries, reconnects and recovery polling.
+// Leaf module: imports nothing.
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -11,7 +9,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
-      if (signal?.aborted) reject(signal.reason);
+      // The signal's own reason, as fetch rejects with it (a DOMException, or what the caller gave).
+      if (signal?.aborted) reject(signal.reason as Error);
       else resolve();
     };
     const timer = setTimeout(done, ms);
@@ -20,5 +19,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** A random wait in [0, min(max, base·2^attempt)] ms, rounded: attempt 0 waits up to `base`. */
 export const jitter = (attempt: number, base: number, max: number): number =>
   Math.round(Math.random() * Math.min(max, base * 2 ** attempt));

@@ -180,7 +180,8 @@ test('401 twice is an AuthenticationError with the server body, after exactly on
   assert.ok(error instanceof AuthenticationError);
   assert.equal(error.status, 401);
   assert.deepEqual(error.body, { detail: 'Not authenticated' });
-  assert.equal(error.message, '401 Not authenticated');
+  assert.match(error.message, /^401 Not authenticated — the key from your `apiKey` function was refused by /);
+  assert.match(error.message, /asked again with `forceRefresh: true`/);
   assert.equal(calls, 2);
   assert.equal(since(start).length, 2);
 });

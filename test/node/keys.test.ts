@@ -2,8 +2,8 @@
 // attempt (so rotation takes effect), cachedKey's sharing and refresh, and redaction in logs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cachedKey, envKey, staticKey, type Logger } from '../../src/index.node.ts';
-import { clientFor, mockServer, TEST_KEY } from '../fixtures/mock.ts';
+import { AuiError, cachedKey, envKey, staticKey, type Logger } from '../../src/index.node.ts';
+import { clientFor, mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 
 const mock = await mockServer();
 const lastKey = () => mock.requests.at(-1)!.headers['x-network-api-key'];
@@ -90,18 +90,24 @@ test('cachedKey refreshes after a 401 and the request succeeds', async () => {
   assert.equal(version, 2);
 });
 
-test('a KeyProvider that throws its own error is a connection failure: retried, then the key works', async () => {
+test('a KeyProvider that throws ends the call before any request: not retried, and it names the provider', async () => {
   let calls = 0;
   const flaky = clientFor(mock, {
     apiKey: () => {
-      if (++calls === 1) throw new Error('vault unreachable');
-      return TEST_KEY;
+      calls++;
+      throw new Error('vault unreachable');
     },
   });
   const start = mock.requests.length;
-  await flaky.tasks.create({ user_id: 'k' });
-  assert.equal(calls, 2, 'asked again on the retry');
-  assert.equal(mock.requests.length - start, 1, 'only the attempt with a key was sent');
+  const error = await rejection(flaky.tasks.create({ user_id: 'k' }));
+  assert.ok(error instanceof AuiError, String(error));
+  assert.equal(
+    error.message,
+    'tasks.create: your `apiKey` function failed to give a key: vault unreachable.',
+  );
+  assert.equal(calls, 1, 'a provider failure is not a network failure: not retried');
+  assert.equal(mock.requests.length - start, 0, 'nothing was sent');
+  assert.equal(error.delivered, undefined, 'delivered is only for messages.send');
 });
 
 test('cachedKey: a loader that throws synchronously fails that call only; the next call loads again', async () => {

@@ -322,7 +322,7 @@ test('every error class survives the SSE round trip', async () => {
       status: 422,
       body: { detail: [{ loc: ['body', 'text'], msg: 'too long', type: 'x' }] },
     }),
-    new RateLimitError({ status: 429, body: {}, headers: { 'retry-after': '3' } }),
+    new RateLimitError({ status: 429, body: {}, retryAfterMs: 3000 }),
     new TurnInterruptedError({ task_id: 't1', delivered: true, partialText: 'half' }),
     new InvalidRequestError('bad', ['params', 'text']),
     new InternalServerError({ status: 503, body: { detail: 'busy' } }),
