@@ -19,7 +19,7 @@ import {
   type Task,
 } from '../../src/browser/proxy-client.ts';
 import { createAuiHandler } from '../../src/server/handler.node.ts';
-import { toNodeListener } from '../../src/server/node.ts';
+import { toNodeListener } from '../../src/server/node-listener.ts';
 import { serveOnLoopback } from '../fixtures/http.ts';
 import { mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 

@@ -14,7 +14,7 @@ import {
   type AuiHandlerOptions,
   type TurnCounter,
 } from '../../src/server/handler.node.ts';
-import { toNodeListener } from '../../src/server/node.ts';
+import { toNodeListener } from '../../src/server/node-listener.ts';
 import { Ownership } from '../../src/server/ownership.ts';
 import type { RecordedRequest } from '../../src/mock/index.ts';
 import { serveOnLoopback } from '../fixtures/http.ts';

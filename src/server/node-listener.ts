@@ -1,5 +1,5 @@
 /**
- * server/node — entry of `aui-messaging/server/node`: `toNodeListener(handler)` for
+ * server/node-listener — entry of `aui-messaging/server/node`: `toNodeListener(handler)` for
  * `node:http` (and anything that takes its listener). The Node request becomes a Fetch
  * `Request` whose body streams in as the handler reads it (the handler counts the bytes) and
  * whose signal aborts when the browser goes away; the `Response` is written back chunk by chunk
