@@ -1,19 +1,37 @@
-/**
- * server/node-listener — entry of `aui-messaging/server/node`: `toNodeListener(handler)` for
- * `node:http` (and anything that takes its listener). The Node request becomes a Fetch
- * `Request` whose body streams in as the handler reads it (the handler counts the bytes) and
- * whose signal aborts when the browser goes away; the `Response` is written back chunk by chunk
- * as it is produced, so SSE is never buffered, and a gone browser cancels the body (which
- * aborts the upstream turn).
- * Node only. Imports: node:http types, ./types. Never mock, cli or browser.
- */
+// server/node-listener — entry of `aui-messaging/server/node`: `toNodeListener(handler)` adapts
+// the Fetch handler to `node:http`. The Node request becomes a Fetch `Request` (./node-request);
+// the `Response` is written back chunk by chunk as it is produced, so SSE is never buffered, and
+// a browser that goes away aborts the request's signal and cancels the body (which aborts the
+// upstream turn). Every answer leaves the connection usable or closes it cleanly.
+// Node only. Imports node:http types, ./node-request, ./errors, ./respond, ./types. Never mock,
+// cli or browser.
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Refusal } from './errors.ts';
+import { IncomingBody, mayHaveBody, METHODS_FETCH_CANNOT_CARRY, toRequest } from './node-request.ts';
+import { errorResponse } from './respond.ts';
 import type { AuiHandler } from './types.ts';
+
+// What the proxy's routes answer to; the handler itself names the methods of each route.
+const PROXY_METHODS = ['GET', 'POST'];
 
 const FAILED =
   '{"error":{"type":"InternalServerError","status":500,"message":"The server failed to handle the request."}}';
 
+/**
+ * Adapts a `createAuiHandler` handler to `node:http` (and to anything that takes its listener:
+ * Express, Fastify's `serverFactory`, Next.js custom servers). Streams are written as they are
+ * produced; a browser that disconnects aborts the upstream turn. The handler answers its own
+ * errors, so the listener never throws.
+ *
+ * @example
+ * import http from 'node:http';
+ * import { createAuiHandler } from 'aui-messaging/server';
+ * import { toNodeListener } from 'aui-messaging/server/node';
+ *
+ * const handler = createAuiHandler({ apiKey: process.env.AUI_NETWORK_API_KEY, authorize });
+ * http.createServer(toNodeListener(handler)).listen(3000);
+ */
 // Generic so a handler typed for a Workers-style `env` is accepted too; Node passes no env.
 export function toNodeListener<Env = unknown>(
   handler: AuiHandler<Env>,
@@ -41,72 +59,29 @@ async function serve<Env>(
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const body = { cut: false };
+  if (METHODS_FETCH_CANNOT_CARRY.has(req.method ?? '')) {
+    await writeResponse(methodNotAllowed(req.method ?? ''), res, controller.signal);
+    return;
+  }
+  const body = mayHaveBody(req) ? new IncomingBody(req) : undefined;
   const response = await handler(toRequest(req, controller.signal, body));
   if (controller.signal.aborted) {
     await response.body?.cancel().catch(() => undefined);
     return;
   }
-  // A body refused mid-way (413) was not read to its end: what is left of it would be parsed
-  // as the next request on this connection, so the connection closes after the answer.
-  if (body.cut) res.shouldKeepAlive = false;
+  body?.discardUnread(res);
   await writeResponse(response, res, controller.signal);
 }
 
-function toRequest(req: IncomingMessage, signal: AbortSignal, body: { cut: boolean }): Request {
-  const url = requestUrl(req);
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2)
-    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-  const method = req.method ?? 'GET';
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
-  if (method !== 'GET' && method !== 'HEAD') {
-    init.body = bodyStream(req, body);
-    init.duplex = 'half'; // undici requires it for a streamed body
-  }
-  return new Request(url, init);
-}
-
-/** The URL the browser asked for, as far as this socket knows (a proxy in front may have changed scheme or host). */
-function requestUrl(req: IncomingMessage): URL {
-  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  try {
-    return new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? 'localhost'}`);
-  } catch {
-    // A Host header no URL can hold: route on the path alone (origin checks then see a foreign origin).
-    return new URL(req.url?.startsWith('/') ? req.url : '/', `${scheme}://invalid-host.invalid`);
-  }
-}
-
-/** The request body, pulled as the handler reads it; a cancel stops reading, nothing more is buffered. */
-function bodyStream(req: IncomingMessage, body: { cut: boolean }): ReadableStream<Uint8Array> {
-  let ended = false;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.on('data', (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      });
-      req.once('end', () => {
-        ended = true;
-        controller.close();
-      });
-      req.once('error', (error) => {
-        ended = true;
-        controller.error(error);
-      });
-      req.pause();
-    },
-    pull() {
-      if (!ended) req.resume();
-    },
-    cancel() {
-      if (ended) return;
-      ended = body.cut = true;
-      req.pause();
-      req.removeAllListeners('data');
-    },
-  });
+/** The proxy's own 405 for TRACE and the like, which no Fetch handler can be asked about. */
+function methodNotAllowed(method: string): Response {
+  const refusal = new Refusal(
+    405,
+    `${method} is not allowed; use ${PROXY_METHODS.join(' or ')}.`,
+    {},
+    { allow: PROXY_METHODS.join(', ') },
+  );
+  return errorResponse(refusal);
 }
 
 async function writeResponse(response: Response, res: ServerResponse, signal: AbortSignal): Promise<void> {
