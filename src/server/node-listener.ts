@@ -26,10 +26,11 @@ const FAILED =
  *
  * @example
  * import http from 'node:http';
+ * import { envKey } from 'aui-messaging';
  * import { createAuiHandler } from 'aui-messaging/server';
  * import { toNodeListener } from 'aui-messaging/server/node';
  *
- * const handler = createAuiHandler({ apiKey: process.env.AUI_NETWORK_API_KEY, authorize });
+ * const handler = createAuiHandler({ apiKey: envKey('AUI_NETWORK_API_KEY'), authorize });
  * http.createServer(toNodeListener(handler)).listen(3000);
  */
 // Generic so a handler typed for a Workers-style `env` is accepted too; Node passes no env.
