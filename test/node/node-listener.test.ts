@@ -7,14 +7,19 @@
 import assert from 'node:assert/strict';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { APIError, createProxyClient } from '../../src/browser/proxy-client.ts';
 import { createAuiHandler } from '../../src/server/handler.node.ts';
 import { toNodeListener } from '../../src/server/node-listener.ts';
+import { DRAIN_LIMIT_BYTES } from '../../src/server/node-request.ts';
 import { serveOnLoopback } from '../fixtures/http.ts';
 import { mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 
 const mock = await mockServer();
-const authorize = (request: Request) => {
+// Like a session lookup, authorize takes a moment: by the time the handler answers, the first
+// chunk of the body has arrived and the body stream has paused the request.
+const authorize = async (request: Request) => {
+  await delay(10);
   const user = /^Bearer (\w+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
   return user ? { userId: user } : null;
 };
@@ -81,12 +86,13 @@ test('after a 413 for 2 MiB of text, the browser client’s next three sends on 
   }
 });
 
-test('an early answer to a large body (2 MiB declared) says Connection: close, and the agent’s next request succeeds on a new connection', async () => {
+test('an early answer to a large body (2 MiB declared, over the drain limit) says Connection: close, and the agent’s next request succeeds on a new connection', async () => {
   const agent = keepAliveAgent();
   const task = JSON.parse((await send(agent, 'POST', '/tasks', { headers: json, body: '{}' })).body) as {
     id: string;
   };
   const big = JSON.stringify({ task_id: task.id, text: 'x'.repeat(2 * 1024 * 1024) });
+  assert.ok(big.length > DRAIN_LIMIT_BYTES);
   for (const [headers, status] of [
     [json, 413],
     [{ 'content-type': 'application/json' }, 401],
@@ -105,12 +111,13 @@ test('an early answer to a large body (2 MiB declared) says Connection: close, a
   }
 });
 
-test('an early answer to a small unread body (401, 415, 413 on the declared length) drains it and keeps the connection', async () => {
+test('an early answer to a body within the drain limit (401, 415, 413 on the declared length) drains it and keeps the connection', async () => {
   const agent = keepAliveAgent();
   const task = JSON.parse((await send(agent, 'POST', '/tasks', { headers: json, body: '{}' })).body) as {
     id: string;
   };
-  const body = JSON.stringify({ task_id: task.id, text: 'y'.repeat(512 * 1024) });
+  // Large enough that Node has not parsed it all by the time of the answer, within the limit.
+  const body = JSON.stringify({ task_id: task.id, text: 'y'.repeat(DRAIN_LIMIT_BYTES / 2) });
   for (const [headers, status] of [
     [{ 'content-type': 'application/json' }, 401],
     [{ authorization: 'Bearer alice', 'content-type': 'text/plain' }, 415],
