@@ -36,15 +36,18 @@ export type { ProxyClientOptions } from './endpoint.ts';
 
 /**
  * The browser's view of AUI, through the app's proxy. Every method rejects with the SDK's own
- * error classes, rebuilt from the proxy's answer: `AuthenticationError` (401, `authorize`
- * returned null), `NotFoundError` (404: no such task, or another user's), `RateLimitError`
- * (429, with `retryAfterMs`), `APIError` with `status` 413/415 (too large, not JSON),
- * `APIConnectionError` (the proxy could not be reached, or it could not reach AUI),
- * `ResponseValidationError` (a reply that is not JSON).
+ * error classes, rebuilt from the proxy's answer: `AuthenticationError` (401: `authorize`
+ * returned null), `PermissionDeniedError` (403: a cross-site call the proxy does not allow),
+ * `NotFoundError` (404: no such task, or another user's), `InvalidRequestError` (400: a missing
+ * or malformed field, with its `path`), `APIError` with `status` 413 (text or body too large),
+ * `RateLimitError` (429, with `retryAfterMs`), `APIConnectionError` (the proxy, or AUI behind
+ * it, could not be reached; `APITimeoutError` when AUI did not answer in time),
+ * `InternalServerError` (the proxy or AUI failed), `ResponseValidationError` (a reply that is
+ * not JSON).
  */
 export interface ProxyClient {
   tasks: {
-    /** Creates a task for the signed-in user (the proxy supplies `user_id`). */
+    /** Creates a task for the signed-in user (the proxy supplies `user_id`); 401 when signed out. */
     create(): Promise<Task>;
     /**
      * One page of the signed-in user's tasks. `page` counts from 1; `size` from 1 to 100.
@@ -62,15 +65,18 @@ export interface ProxyClient {
   messages: {
     /**
      * Sends one message and resolves with the agent's whole answer. Only `task_id` and `text`
-     * travel; anything the agent needs besides is the proxy's `transform` to add. The rejection
-     * carries `delivered` when the proxy knows it (`true`, `false` or `'unknown'`).
+     * travel; anything the agent needs besides is the proxy's `transform` to add. Besides the
+     * errors above, `BadRequestError` (AUI's moderation) and `UnprocessableEntityError` (with
+     * `issues`); a rejection carries `delivered` when the proxy knows it (`true`, `false` or
+     * `'unknown'`).
      */
     send(params: { task_id: string; text: string }): Promise<Message>;
     /**
      * Sends one message and streams the answer as it is written (`text` events, then `message`).
-     * Errors arrive as the stream's `error` event and as `finalMessage()`'s rejection; a cut
-     * connection is a `TurnInterruptedError` with the partial text. Aborting `signal` (or
-     * calling `stream.abort()`) ends it with `APIUserAbortError` and stops the turn upstream.
+     * Errors (those of `send`) arrive as the stream's `error` event and as `finalMessage()`'s
+     * rejection; a cut connection is a `TurnInterruptedError` with the partial text. Aborting
+     * `signal` (or calling `stream.abort()`) ends it with `APIUserAbortError` and stops the turn
+     * upstream.
      */
     stream(params: { task_id: string; text: string }, options?: { signal?: AbortSignal }): MessageStream;
   };
