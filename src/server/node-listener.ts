@@ -3,10 +3,11 @@
 // the `Response` is written back chunk by chunk as it is produced, so SSE is never buffered, and
 // a browser that goes away aborts the request's signal and cancels the body (which aborts the
 // upstream turn). Every answer leaves the connection usable or closes it cleanly.
-// Node only. Imports node:http types, ./node-request, ./errors, ./respond, ./types. Never mock,
-// cli or browser.
+// Node only. Imports node:http types, shared/, ./node-request, ./errors, ./respond, ./types.
+// Never mock, cli or browser.
 /// <reference types="node" />
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { followAbort } from '../shared/abort.ts';
 import { Refusal } from './errors.ts';
 import { IncomingBody, mayHaveBody, METHODS_FETCH_CANNOT_CARRY, toRequest } from './node-request.ts';
 import { errorResponse } from './respond.ts';
@@ -99,8 +100,10 @@ async function writeResponse(response: Response, res: ServerResponse, signal: Ab
   }
   res.flushHeaders(); // an event stream must reach the browser before its first event
   const reader = response.body.getReader();
-  const stop = () => void reader.cancel().catch(() => undefined);
-  signal.addEventListener('abort', stop, { once: true });
+  // The browser left: cancelling the body stops what produces it (an SSE body aborts the turn).
+  const stopFollowing = followAbort(signal, () => {
+    reader.cancel().catch(() => undefined);
+  });
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -109,7 +112,7 @@ async function writeResponse(response: Response, res: ServerResponse, signal: Ab
     }
     if (!signal.aborted) res.end();
   } finally {
-    signal.removeEventListener('abort', stop);
+    stopFollowing();
   }
 }
 
