@@ -12,7 +12,7 @@ export const entries = {
   server: 'src/server/handler.ts',
   // The `node` condition of ./server: the same handler with the Node client (ws fallback on Node 20).
   'server.node': 'src/server/handler.node.ts',
-  'server/node': 'src/server/node.ts',
+  'server/node': 'src/server/node-listener.ts',
   browser: 'src/browser/proxy-client.ts',
   cli: 'src/cli/index.ts',
 };

@@ -34,7 +34,7 @@ const BASE_PATH = '/api/aui';
 const FALLBACK = {
   '.': 'src/index.ts',
   './server': 'src/server/handler.ts',
-  './server/node': 'src/server/node.ts',
+  './server/node': 'src/server/node-listener.ts',
   './browser': 'src/browser/proxy-client.ts',
   './mock': 'src/mock/index.ts',
 };

@@ -1,21 +1,18 @@
-/**
- * browser/request — one call to the proxy: JSON in, JSON out, and any failure rebuilt as the
- * SDK's error class from the proxy's `{ "error": <envelope> }` (a body that is not one, such
- * as a load balancer's HTML page, still becomes the class for its status). Holds no key and
- * adds no header of its own beyond the JSON content type.
- * Imports: errors/map only. Never server, keys, mock or http (bundle budget: 4 KB).
- */
-import { fromErrorEnvelope } from '../errors/map.ts';
+// browser/request — one call to the proxy: JSON in, JSON out, and any failure rebuilt as the
+// SDK's error class from the proxy's `{ "error": <envelope> }` (a body that is not one, such as
+// a load balancer's HTML page, still becomes the class for its status). Holds no key and adds no
+// header of its own beyond the JSON content type.
+// Imports errors/, shared/, ./endpoint (type). Never server, keys, mock or http: a chat page
+// pays only for the browser client.
 
-export interface Transport {
-  url: string;
-  fetch?: typeof fetch | undefined;
-  headers?: Record<string, string> | undefined;
-}
+import { APIConnectionError, APIUserAbortError, ResponseValidationError } from '../errors/errors.ts';
+import { fromErrorEnvelope } from '../errors/map.ts';
+import { isRecord } from '../shared/values.ts';
+import type { ProxyEndpoint } from './endpoint.ts';
 
 /** Resolves with the `Response` when it is 2xx; otherwise throws the rebuilt error class. */
 export async function send(
-  t: Transport,
+  endpoint: ProxyEndpoint,
   path: string,
   body?: object,
   signal?: AbortSignal,
@@ -23,32 +20,33 @@ export async function send(
   let response: Response;
   try {
     // The global fetch is looked up per call, so a page or a test can swap it.
-    response = await (t.fetch ?? fetch)(t.url.replace(/\/+$/, '') + path, {
+    response = await (endpoint.fetch ?? fetch)(endpoint.url + path, {
       method: body ? 'POST' : 'GET',
-      headers: body ? { ...t.headers, 'content-type': 'application/json' } : { ...t.headers },
+      headers: body ? { ...endpoint.headers, 'content-type': 'application/json' } : { ...endpoint.headers },
       body: body ? JSON.stringify(body) : null,
       signal: signal ?? null,
     });
   } catch {
-    throw fromErrorEnvelope(
-      signal?.aborted
-        ? { type: 'APIUserAbortError', message: 'Request was aborted.' }
-        : { type: 'APIConnectionError', message: 'The server could not be reached.' },
-    );
+    if (signal?.aborted) throw new APIUserAbortError();
+    throw new APIConnectionError('The server could not be reached.');
   }
   if (response.ok) return response;
-  const payload = await response.json().catch(() => ({}));
-  throw fromErrorEnvelope(
-    payload.error ?? { status: response.status, message: `${response.status} ${response.statusText}` },
-  );
+  throw fromErrorEnvelope(await errorEnvelopeOf(response));
 }
 
-export const call = <T>(t: Transport, path: string, body?: object): Promise<T> =>
-  send(t, path, body).then((response) =>
-    response.json().catch(() => {
-      throw fromErrorEnvelope({
-        type: 'ResponseValidationError',
-        message: 'The server sent a reply that is not JSON.',
-      });
-    }),
-  );
+/** The proxy's `{ "error": <envelope> }`; for any other body, just the status. */
+async function errorEnvelopeOf(response: Response): Promise<unknown> {
+  const payload: unknown = await response.json().catch(() => undefined);
+  if (isRecord(payload) && payload.error !== undefined) return payload.error;
+  return { status: response.status, message: `${response.status} ${response.statusText}` };
+}
+
+/** A JSON call: resolves with the parsed 2xx body; throws the rebuilt error class otherwise. */
+export async function call<T>(endpoint: ProxyEndpoint, path: string, body?: object): Promise<T> {
+  const response = await send(endpoint, path, body);
+  try {
+    return (await response.json()) as T;
+  } catch {
+    throw new ResponseValidationError('The server sent a reply that is not JSON.');
+  }
+}

@@ -1,13 +1,13 @@
-/**
- * server/actions — what each of the five routes does once the request passed the common checks
- * (path, method, origin, auth, content type, body size): per-route input, ownership, the turn
- * limit, `transform`, then one upstream call. The body that goes upstream is built here from
- * the allowlisted input, `user_id` from `authorize`, and `transform`'s additions; the ids are
- * forced back after `transform` so ownership checked is ownership used. No browser header is
- * ever passed on: the client sends only its own.
- * Imports: client (type), ./*. Never keys, mock or browser.
- */
+// server/actions — what each of the five routes does once the request passed the common checks
+// (path, method, origin, auth, content type, body size): per-route input, ownership, the turn
+// limit, `transform`, then one upstream call. The body that goes upstream is built here from
+// the allowlisted input, `user_id` from `authorize`, and `transform`'s additions; the ids are
+// forced back after `transform` so ownership checked is ownership used. No browser header is
+// ever passed on: the client sends only its own.
+// Imports: client (type), shared/, ./*. Never keys, mock or browser.
+
 import type { AuiClient } from '../client/client.ts';
+import { isRecord } from '../shared/values.ts';
 import { notFound } from './errors.ts';
 import { messageInput, pageInput, taskIdFromPath } from './input.ts';
 import { checkTurnRate, type ResolvedLimits } from './limits.ts';
@@ -17,7 +17,8 @@ import type { RouteName } from './routes.ts';
 import { sseResponse } from './sse.ts';
 import type { AuiHandlerOptions, AuiUser } from './types.ts';
 
-export interface ActionContext {
+/** What a route's action gets: the request, its checked parts, and the handler's shared state. */
+interface ActionContext {
   request: Request;
   url: URL;
   user: AuiUser;
@@ -34,10 +35,7 @@ export const ACTIONS: Record<RouteName, (ctx: ActionContext) => Promise<Response
   async createTask(ctx) {
     const { user, client, ownership } = ctx;
     const params = { ...(await shape(ctx, { user_id: user.userId })), user_id: user.userId };
-    const task = await client.tasks.create(
-      params as Parameters<AuiClient['tasks']['create']>[0],
-      signal(ctx),
-    );
+    const task = await client.tasks.create(params, signal(ctx));
     ownership.remember(user.userId, task.id);
     return json(task, 200, ctx.headers);
   },
@@ -87,8 +85,7 @@ async function mustOwn(ctx: ActionContext, task_id: string): Promise<void> {
 async function shape(ctx: ActionContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   if (!ctx.transform) return body;
   const out = await ctx.transform({ ...body }, ctx.user);
-  if (typeof out !== 'object' || out === null || Array.isArray(out))
-    throw new TypeError('transform must return an object.');
+  if (!isRecord(out)) throw new TypeError('transform must return an object.');
   return out;
 }
 

@@ -1,9 +1,9 @@
-/**
- * server/body — reading a browser's POST body safely: JSON content type required (415; a form
- * or `text/plain` POST is how CSRF arrives without a preflight), a size cap counted while the
- * bytes arrive (413; `content-length` can lie or be absent), and a JSON object or nothing.
- * Imports: ./errors. Never keys, mock or browser.
- */
+// server/body — reading a browser's POST body safely: JSON content type required (415; a form
+// or `text/plain` POST is how CSRF arrives without a preflight), a size cap counted while the
+// bytes arrive (413; `content-length` can lie or be absent), and a JSON object or nothing.
+// Imports: shared/, ./errors. Never keys, mock or browser.
+
+import { isRecord } from '../shared/values.ts';
 import { badInput, Refusal } from './errors.ts';
 
 /** 415 unless the media type is exactly `application/json` (parameters such as charset allowed). */
@@ -28,9 +28,8 @@ export async function readJson(request: Request, maxBytes: number): Promise<Reco
   } catch {
     throw badInput('The body is not valid JSON.', 'body');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw badInput('The body must be a JSON object.', 'body');
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw badInput('The body must be a JSON object.', 'body');
+  return value;
 }
 
 async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {

@@ -1,11 +1,10 @@
-/**
- * server/errors — what a browser may learn when something fails. The proxy's own refusals
- * (400, 401, 403, 404, 405, 413, 415, 429) are written here, and every upstream failure is
- * rewritten into a public error: a class name, a status, a message chosen here (upstream's own
- * words only for 400 moderation messages and 422 validation issues), `retry_after_ms` and
- * `delivered`. Upstream bodies, headers, request ids, stacks and the key never pass.
- * Imports: errors/, runtime/logger. Never keys, mock or browser.
- */
+// server/errors — what a browser may learn when something fails. The proxy's own refusals
+// (400, 401, 403, 404, 405, 413, 415, 429) are written here, and every upstream failure is
+// rewritten into a public error: a class name, a status, a message chosen here (upstream's own
+// words only for 400 moderation messages and 422 validation issues), `retry_after_ms` and
+// `delivered`. Upstream bodies, headers, request ids, stacks and the key never pass.
+// Imports: errors/, runtime/logger. Never keys, mock or browser.
+
 import {
   APIConnectionError,
   APIError,
@@ -62,12 +61,13 @@ const log = createLog(undefined, 'warn');
 /** Any error thrown while serving a request → what the browser may see of it. */
 export function publicError(error: unknown): PublicError {
   if (error instanceof Refusal) return error;
-  const out = describe(error);
+  const out = rewriteForBrowser(error);
   if (error instanceof AuiError && error.delivered !== undefined) out.envelope.delivered = error.delivered;
   return out;
 }
 
-function describe(error: unknown): PublicError {
+/** The status, class and wording the browser gets for a failure that is not a refusal. */
+function rewriteForBrowser(error: unknown): PublicError {
   const fail = (status: number, type: string, message: string): PublicError => ({
     status,
     envelope: { type, status, message },

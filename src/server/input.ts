@@ -1,10 +1,9 @@
-/**
- * server/input — what the proxy accepts from a browser, as an allowlist: a task id that matches
- * `^[A-Za-z0-9_-]{1,128}$` (anything else is 404, so `..%2F` can never become another upstream
- * path), a text within `maxTextLength` (413), page/size numbers. Every other field the browser
- * sends — `user_id`, `agent`, `agent_variables`, `context`, trace flags — is dropped here.
- * Imports: ./errors. Never keys, mock or browser.
- */
+// server/input — what the proxy accepts from a browser, as an allowlist: a task id that matches
+// `^[A-Za-z0-9_-]{1,128}$` (anything else is 404, so `..%2F` can never become another upstream
+// path), a text within `maxTextLength` (413), page/size numbers. Every other field the browser
+// sends — `user_id`, `agent`, `agent_variables`, `context`, trace flags — is dropped here.
+// Imports: ./errors. Never keys, mock or browser.
+
 import { badInput, notFound, Refusal } from './errors.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -20,7 +19,7 @@ export function taskIdFromPath(raw: string): string {
   return checkId(id);
 }
 
-export function checkId(id: unknown): string {
+function checkId(id: unknown): string {
   if (typeof id !== 'string' || !ID.test(id)) throw notFound();
   return id;
 }

@@ -1,13 +1,12 @@
-/**
- * server/origin — CSRF and CORS. With `cors` off only same-origin browsers may call: a
- * `Sec-Fetch-Site: cross-site` request or a foreign `Origin` is refused (403) before the app's
- * `authorize` sees its cookies. With `cors: { origins }`, exactly those origins may call
- * cross-origin: preflights are answered and `access-control-allow-origin` is set for them only.
- * Imports: ./errors. Never keys, mock or browser.
- */
+// server/origin — CSRF and CORS. With `cors` off only same-origin browsers may call: a
+// `Sec-Fetch-Site: cross-site` request or a foreign `Origin` is refused (403) before the app's
+// `authorize` sees its cookies. With `cors: { origins }`, exactly those origins may call
+// cross-origin: preflights are answered and `access-control-allow-origin` is set for them only.
+// Imports: ./errors. Never keys, mock or browser.
+
 import { Refusal } from './errors.ts';
 
-export type Origins = ReadonlySet<string> | undefined;
+type Origins = ReadonlySet<string> | undefined;
 
 const listed = (request: Request, origins: Origins): string | undefined => {
   const origin = request.headers.get('origin');

@@ -1,11 +1,10 @@
-/**
- * server/ownership — "is this task the user's?" A task of another user must look exactly like
- * a task that does not exist (404), so the answer comes from AUI: `tasks.get(id).user_id`, or,
- * where the server has no such endpoint (404/405), a scan of the user's own task list.
- * Verdicts are cached per (user, task) in a bounded LRU; they never change, since ids are
- * minted by AUI. Transient failures (5xx, timeouts) are thrown, never cached.
- * Imports: client (type), errors/. Never keys, mock or browser.
- */
+// server/ownership — "is this task the user's?" A task of another user must look exactly like
+// a task that does not exist (404), so the answer comes from AUI: `tasks.get(id).user_id`, or,
+// where the server has no such endpoint (404/405), a scan of the user's own task list.
+// Verdicts are cached per (user, task) in a bounded LRU; they never change, since ids are
+// minted by AUI. Transient failures (5xx, timeouts) are thrown, never cached.
+// Imports: client (type), errors/, shared/. Never keys, mock or browser.
+
 import type { AuiClient } from '../client/client.ts';
 import { APIError } from '../errors/errors.ts';
 import { Lru } from '../shared/lru.ts';
@@ -51,7 +50,8 @@ export class Ownership {
   }
 }
 
-// Task ids never contain a newline (see ./ids), so the pair cannot be confused.
+// Task ids are looked up only after ./input checked them (^[A-Za-z0-9_-]{1,128}$): no newline,
+// so the pair cannot be confused.
 const key = (userId: string, taskId: string) => `${userId}\n${taskId}`;
 
 async function scan(

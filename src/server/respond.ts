@@ -1,8 +1,7 @@
-/**
- * server/respond — how the proxy's JSON answers are written: data as JSON, errors as
- * `{ "error": <envelope> }` with the matching status. Headers are built here from scratch, so
- * no upstream header can ride along. Imports: ./errors. Never keys, mock or browser.
- */
+// server/respond — how the proxy's JSON answers are written: data as JSON, errors as
+// `{ "error": <envelope> }` with the matching status. Headers are built here from scratch, so
+// no upstream header can ride along. Imports: ./errors. Never keys, mock or browser.
+
 import type { PublicError } from './errors.ts';
 
 // Per-user data: never cached by a shared cache, never sniffed into something executable.

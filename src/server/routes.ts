@@ -1,13 +1,13 @@
-/**
- * server/routes — the proxy's five routes and nothing else, matched on the URL path: which
- * route a request names, or that the path is unknown (404), or that the method is wrong (405
- * with `allow`). The task id stays exactly as it arrived (still percent-encoded); checking it
- * is a later step. Imports nothing.
- */
+// server/routes — the proxy's five routes and nothing else, matched on the URL path: which
+// route a request names, or that the path is unknown (404), or that the method is wrong (405
+// with `allow`). The task id stays exactly as it arrived (still percent-encoded); checking it
+// is a later step. Imports shared/ only.
+
+import { withoutTrailingSlashes } from '../shared/values.ts';
 
 export type RouteName = 'createTask' | 'listTasks' | 'taskMessages' | 'send' | 'stream';
 
-export type RouteMatch =
+type RouteMatch =
   | { kind: 'unknown' }
   | { kind: 'method'; allow: string[] }
   | { kind: 'route'; route: RouteName; allow: string[]; rawId?: string };
@@ -22,7 +22,7 @@ const TABLE: Array<{ path: string[]; methods: Record<string, RouteName> }> = [
 
 /** `'/api/aui/'` → `'/api/aui'`; `'/'` → `''`. */
 export function normaliseBase(basePath: string): string {
-  const trimmed = basePath.replace(/\/+$/, '');
+  const trimmed = withoutTrailingSlashes(basePath);
   return trimmed === '' || trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 

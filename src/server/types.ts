@@ -1,13 +1,16 @@
-/**
- * server/types — the public option and handler types of `aui-messaging/server`, in one place so
- * the web and Node builds of the handler (and the pipeline behind them) share them.
- * Types only. Imports: client (type), keys (type). Never mock, cli or browser.
- */
+// server/types — the public option and handler types of `aui-messaging/server`, in one place so
+// the web and Node builds of the handler (and the pipeline behind them) share them.
+// Types only. Imports: client (type), keys (type). Never mock, cli or browser.
+
 import type { AuiClient } from '../client/client.ts';
 import type { KeyProvider } from '../keys/providers.ts';
 
-/** Who is calling, as `authorize` decided. `userId` becomes the upstream `user_id`. */
+/** Who is calling, as the app's `authorize` decided. */
 export interface AuiUser {
+  /**
+   * The signed-in user's id in the app: sent upstream as `user_id` (the browser never chooses
+   * it), and the owner every task is checked against. A non-empty string.
+   */
   userId: string;
 }
 
@@ -27,45 +30,68 @@ export interface AuiHandlerLimits {
   counter?: TurnCounter;
 }
 
+/** Options of {@link createAuiHandler}. `authorize`, and `apiKey` or `client`, are what a proxy needs. */
 export interface AuiHandlerOptions<Env = unknown> {
   /**
-   * The network API key: a string, a KeyProvider, or a function of the `env` the handler is
-   * called with (Workers bindings), read on every request. Or pass `client` instead.
+   * The network API key, read on the server only: a string, a KeyProvider (`envKey(…)`,
+   * `cachedKey(…)`), or a function of the `env` the handler is called with (Workers bindings),
+   * read on every request. Not needed when `client` is given.
    */
   apiKey?: string | KeyProvider | ((env: Env) => string | Promise<string>);
-  /** A ready client (for example the Node build's, or one with custom options). Wins over `apiKey`. */
+  /**
+   * A ready client (say, one with its own retries or logging). Wins over `apiKey`, `region`,
+   * `baseUrl` and `wsUrl`.
+   */
   client?: AuiClient;
-  /** Used with `apiKey`. */
+  /** The AUI region the handler's client talks to, used with `apiKey`. Default `'gcp'`; ignored with `baseUrl`. */
   region?: 'gcp' | 'azure' | 'aws';
+  /** Another AUI deployment's REST base URL (or a local mock), used with `apiKey`. Default: the region's. */
   baseUrl?: string;
+  /** Another AUI deployment's WebSocket URL, used with `apiKey`. Default: `baseUrl` as ws(s), with the session path. */
   wsUrl?: string;
-  /** Where the routes live. Default `'/api/aui'`. */
+  /** Where the routes live: `{basePath}/tasks`, `{basePath}/messages`, …. Default `'/api/aui'`. */
   basePath?: string;
-  /** Required: no anonymous proxy. `null` → 401. */
+  /**
+   * Required: who is calling. Return `{ userId }` for a signed-in user, or `null` to answer 401
+   * (the app's own session: a cookie, a JWT, Auth.js `auth()`). Runs after the path, method and
+   * origin checks, so a cross-site request never reaches it. A throw answers 500 (and is logged).
+   */
   authorize: (request: Request, env?: Env) => AuiUser | null | Promise<AuiUser | null>;
-  /** The only way `agent`, `agent_variables` or `context` reach AUI. Gets the body after the browser's extras were dropped. */
+  /**
+   * The only way `agent`, `agent_variables` or `context` reach AUI: gets a copy of the body after
+   * the browser's own extras were dropped (`{ user_id }` for a new task, `{ task_id, text }` for a turn)
+   * and returns what goes upstream (`user_id` and `task_id` are put back after it). Default: none.
+   */
   transform?: (
     body: Record<string, unknown>,
     user: AuiUser,
   ) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Caps on body size, text length and turns per minute; each default is on its field. */
   limits?: AuiHandlerLimits;
-  /** Off by default (same-origin only). With it, these exact origins may call cross-origin. */
+  /**
+   * Cross-origin callers, by exact origin (`'https://app.example'`): preflights are answered and
+   * `access-control-allow-origin` is set for them only. Default: off, same-origin only (a
+   * cross-site request is 403).
+   */
   cors?: { origins: string[] };
 }
 
-type Method = (request: Request, ...rest: unknown[]) => Promise<Response>;
+/** One HTTP method's export: the second argument (Next.js's route context, say) is ignored. */
+type MethodHandler = (request: Request, ...ignored: unknown[]) => Promise<Response>;
 
 /**
- * Call it, or use `.GET`/`.POST` (Next.js, Remix) or `.fetch` (Workers, Deno, Bun). `.OPTIONS`
- * answers CORS preflights when `cors` is on (Next.js routes each method separately).
+ * The proxy: a Fetch handler, `Request` in, `Response` out, that never throws (every failure is
+ * a JSON `{ "error": … }` answer). Call it directly, or use the member your framework wants.
  */
-export type AuiHandler<Env = unknown> = ((
-  request: Request,
-  env?: Env,
-  ctx?: unknown,
-) => Promise<Response>) & {
-  GET: Method;
-  POST: Method;
-  OPTIONS: Method;
+export interface AuiHandler<Env = unknown> {
+  /** Answers one request; `env` is handed to `apiKey` and `authorize`. */
+  (request: Request, env?: Env, ctx?: unknown): Promise<Response>;
+  /** For Next.js and Remix routes: `export const { GET, POST } = handler`. */
+  GET: MethodHandler;
+  /** For Next.js and Remix routes: `export const { GET, POST } = handler`. */
+  POST: MethodHandler;
+  /** Answers CORS preflights when `cors` is on (405 otherwise); Next.js routes each method separately. */
+  OPTIONS: MethodHandler;
+  /** For Workers, Deno and Bun: `export default { fetch: handler.fetch }`; `env` is the bindings. */
   fetch: (request: Request, env?: Env, ctx?: unknown) => Promise<Response>;
-};
+}

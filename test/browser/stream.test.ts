@@ -42,7 +42,7 @@ describe('streaming in the browser', () => {
     const message = await stream.finalMessage();
     expect(deltas).to.be.greaterThan(3);
     expect(text).to.equal(message.text);
-    expect(message.cards).to.be.an('array').that.is.not.empty;
+    expect(message.cards).to.be.an('array').with.length.above(0);
   });
 
   it('a wrong key on the socket is an AuthenticationError, not an endless reconnect', async () => {

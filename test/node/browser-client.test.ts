@@ -3,7 +3,7 @@
 // Every route, the stream's text invariant, and each error class rebuilt from the proxy's
 // JSON/SSE envelopes — the same classes the full SDK throws.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import {
   APIConnectionError,
   APIError,
@@ -11,6 +11,7 @@ import {
   AuthenticationError,
   BadRequestError,
   createProxyClient,
+  InvalidRequestError,
   NotFoundError,
   RateLimitError,
   TurnInterruptedError,
@@ -19,7 +20,7 @@ import {
   type Task,
 } from '../../src/browser/proxy-client.ts';
 import { createAuiHandler } from '../../src/server/handler.node.ts';
-import { toNodeListener } from '../../src/server/node.ts';
+import { toNodeListener } from '../../src/server/node-listener.ts';
 import { serveOnLoopback } from '../fixtures/http.ts';
 import { mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 
@@ -230,4 +231,41 @@ test('the proxy unreachable → APIConnectionError; the caller aborting → APIU
   const stream = aui.messages.stream({ task_id: task.id, text: 'never mind' }, { signal: controller.signal });
   stream.once('text', () => controller.abort());
   assert.ok((await rejection(stream.finalMessage())) instanceof APIUserAbortError);
+});
+
+test('outside a browser a relative url fails at construction with InvalidRequestError naming url, before any request', () => {
+  for (const url of ['/api/aui', 'api/aui', '//app.example/api/aui']) {
+    assert.throws(
+      () => createProxyClient({ url }),
+      (error: unknown) =>
+        error instanceof InvalidRequestError &&
+        error.message ===
+          `createProxyClient: the relative url '${url}' needs a page to resolve against; outside a browser pass an absolute URL such as http://localhost:3000/api/aui.` &&
+        error.path.join('.') === 'url',
+    );
+  }
+  assert.throws(
+    () => createProxyClient({ url: 'localhost:3000/api/aui' }),
+    (error: unknown) =>
+      error instanceof InvalidRequestError &&
+      error.message === "createProxyClient: url 'localhost:3000/api/aui' is not an http or https URL.",
+  );
+  for (const options of [{ url: '' }, {}, undefined]) {
+    assert.throws(
+      () => createProxyClient(options as never),
+      (error: unknown) =>
+        error instanceof InvalidRequestError &&
+        error.message ===
+          "createProxyClient: url is required (where createAuiHandler is mounted, such as '/api/aui').",
+    );
+  }
+});
+
+test('an absolute url with trailing slashes reaches the same routes', async () => {
+  const client = createProxyClient({
+    url: `${origin}/api/aui//`,
+    headers: { authorization: 'Bearer alice' },
+  });
+  const task = await client.tasks.create();
+  assert.equal(task.user_id, 'alice');
 });

@@ -265,7 +265,7 @@ const afterTick = calls.splice(0);
 const key = 'API_KEY_probe_0123456789';
 if (entry === 'index') new mod.AuiClient({ apiKey: key, baseUrl: 'http://127.0.0.1:9/api' });
 if (entry === 'server') mod.createAuiHandler({ apiKey: key, baseUrl: 'http://127.0.0.1:9/api', authorize: () => null });
-if (entry === 'browser') mod.createProxyClient({ url: '/api/aui' });
+if (entry === 'browser') mod.createProxyClient({ url: 'http://127.0.0.1:9/api/aui' });
 await new Promise((resolve) => realSetTimeout(resolve, 20));
 console.log(JSON.stringify({ loaded, afterTick, construct: calls }));
 `;

@@ -14,7 +14,7 @@ import {
   type AuiHandlerOptions,
   type TurnCounter,
 } from '../../src/server/handler.node.ts';
-import { toNodeListener } from '../../src/server/node.ts';
+import { toNodeListener } from '../../src/server/node-listener.ts';
 import { Ownership } from '../../src/server/ownership.ts';
 import type { RecordedRequest } from '../../src/mock/index.ts';
 import { serveOnLoopback } from '../fixtures/http.ts';
@@ -325,7 +325,11 @@ test('security: ownership falls back to scanning tasks.iterate when tasks.get is
 
   // The verdict cache is a bounded LRU (1 000 entries in the handler).
   let gets = 0;
-  const fake = { tasks: { get: async (id: string) => (gets++, { id, user_id: 'u' }) } } as never;
+  const get = (id: string) => {
+    gets++;
+    return Promise.resolve({ id, user_id: 'u' });
+  };
+  const fake = { tasks: { get } } as never;
   const small = new Ownership(2);
   for (const id of ['a', 'b', 'a', 'c', 'a', 'b']) await small.owns(fake, 'u', id);
   assert.equal(gets, 4, 'a, b, c, then b again after it was evicted');
@@ -718,10 +722,12 @@ test('turnsPerMinute: 429 with retry-after past the limit, per user, through a p
   const hits: Array<[string, number]> = [];
   const counts = new Map<string, number>();
   const counter: TurnCounter = {
-    hit: async (key, windowMs) => (
-      hits.push([key, windowMs]),
-      counts.set(key, (counts.get(key) ?? 0) + 1).get(key)!
-    ),
+    hit: (key, windowMs) => {
+      hits.push([key, windowMs]);
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      return Promise.resolve(count);
+    },
   };
   const h = proxy({ limits: { turnsPerMinute: 2, counter } });
   const task = await createTask('dave', h);
