@@ -2,6 +2,7 @@
 // else `isomorphic-ws` (→ `ws`), imported on first connect so that nobody who only uses REST pays
 // for it. The only file of the SDK that may name `ws`.
 
+import { runtimeGlobals } from './globals.ts';
 import {
   failureCause,
   type SocketHandlers,
@@ -15,8 +16,7 @@ let wsFallback: Promise<WebSocketSource> | undefined;
 
 /** The user's constructor, the global WebSocket, or (Node 20) `ws` through isomorphic-ws. */
 export function nodeWebSocketSource(user?: WebSocketConstructor): Promise<WebSocketSource> | WebSocketSource {
-  if (user || typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')
-    return webSocketSource(user);
+  if (user || typeof runtimeGlobals.WebSocket === 'function') return webSocketSource(user);
   wsFallback ??= import('isomorphic-ws').then((mod) => ({
     ctor: ((mod as { default?: unknown }).default ?? mod) as WebSocketConstructor,
     headers: true, // ws takes { headers } on the upgrade request

@@ -2,9 +2,10 @@
 // headers, and how the session's handlers are attached. Only the runtime's own constructors known
 // to take an options object (Bun, Deno ≥ 2.5) get one: a standard constructor reads a second
 // argument as subprotocols, and workerd leaves such a socket hanging in CONNECTING with no event.
-// A leaf: imports only errors.
+// A leaf: imports only errors and ./globals.
 
 import { APIConnectionError } from '../errors/errors.ts';
+import { runtimeGlobals } from './globals.ts';
 
 /** The part of a WebSocket the SDK uses: the standard one, `ws`, or a user-supplied constructor's. */
 export interface WebSocketLike {
@@ -71,19 +72,18 @@ export function failureCause(event: unknown): string | undefined {
   return /\b(E[A-Z]{3,}[A-Z_]*)\b/.exec(message)?.[1];
 }
 
-type Globals = { WebSocket?: unknown; Bun?: unknown; Deno?: { version?: { deno?: string } } };
-
 /** The runtime's WebSocket (or the user's constructor, which never gets headers). */
 export function webSocketSource(user?: WebSocketConstructor): WebSocketSource {
   if (user) return { ctor: user, headers: false };
-  const g = globalThis as unknown as Globals;
-  if (typeof g.WebSocket !== 'function')
+  const { WebSocket, Bun } = runtimeGlobals;
+  if (typeof WebSocket !== 'function') {
     throw new APIConnectionError('No WebSocket here: pass the `WebSocket` option.');
-  return { ctor: g.WebSocket as WebSocketConstructor, headers: Boolean(g.Bun) || isDenoAtLeast(2, 5) };
+  }
+  return { ctor: WebSocket as WebSocketConstructor, headers: Boolean(Bun) || isDenoAtLeast(2, 5) };
 }
 
 function isDenoAtLeast(major: number, minor: number): boolean {
-  const version = (globalThis as unknown as Globals).Deno?.version?.deno;
+  const version = runtimeGlobals.Deno?.version?.deno;
   if (!version) return false;
   const [actualMajor = 0, actualMinor = 0] = version.split('.').map(Number);
   return actualMajor > major || (actualMajor === major && actualMinor >= minor);

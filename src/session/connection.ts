@@ -8,6 +8,7 @@
 
 import { APIConnectionError, AuiError, AuthenticationError } from '../errors/errors.ts';
 import { type KeyProvider, resolveKey } from '../keys/providers.ts';
+import { authenticationHint } from '../keys/source.ts';
 import type { Log } from '../runtime/logger.ts';
 import { jitter } from '../runtime/timers.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
@@ -265,7 +266,8 @@ export class Connection {
         new AuthenticationError({
           status: 401,
           body: { detail: why },
-          message: `${this.#deps.where}: the server rejected the key, and again after a refresh (${why}).`,
+          message: `${this.#deps.where}: the server rejected the key (${why})`,
+          hint: authenticationHint(this.#deps.keys, this.#deps.wsUrl),
         }),
       );
       return;
