@@ -3,16 +3,6 @@
  * imports is named here; each name is defined in the folder that owns it.
  */
 export { AuiClient } from './client/client.ts';
-export type {
-  CreateTaskParams,
-  ListTasksParams,
-  MessageContext,
-  RenderWidgetParams,
-  SendMessageParams,
-  StreamMessageParams,
-  TextConversationParams,
-  TraceInfoQuery,
-} from './client/client.ts';
 export { REGION_URLS, type AuiClientOptions, type Region } from './client/options.ts';
 export { APIPromise, type WithResponse } from './http/api-promise.ts';
 export type { RequestOptions } from './http/transport.ts';
@@ -53,6 +43,17 @@ export {
   type Issue,
 } from './errors/errors.ts';
 export { parseCreatedAt, productsOf, type Product } from './schemas/helpers.ts';
+export type {
+  CreateTaskParams,
+  ListTasksParams,
+  MessageContext,
+  RenderWidgetParams,
+  SendMessageParams,
+  StreamMessageParams,
+  TaskAgent,
+  TextConversationParams,
+  TraceInfoQuery,
+} from './schemas/input.ts';
 export type {
   AgentContext,
   Card,

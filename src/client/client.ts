@@ -8,25 +8,33 @@ import { APIPromise } from '../http/api-promise.ts';
 import { type CallSpec, createTransport, type RequestOptions, type Transport } from '../http/transport.ts';
 import { checkInput } from '../schemas/check.ts';
 import {
+  type CreateTaskParams,
   CreateTaskSchema,
-  StreamMessageSchema,
+  FreeFormSchema,
   IdSchema,
+  type ListTasksParams,
   ListTasksSchema,
-  RecordSchema,
+  type RenderWidgetParams,
   RenderWidgetSchema,
   RequestOptionsSchema,
+  type SendMessageParams,
   SendMessageSchema,
+  SessionOptionsSchema,
+  type StreamMessageParams,
+  StreamMessageSchema,
+  type TextConversationParams,
   TextConversationSchema,
+  type TraceInfoQuery,
   TraceInfoQuerySchema,
-} from '../schemas/params.ts';
+} from '../schemas/input.ts';
 import {
-  AnyObjectSchema,
   FollowupSuggestionsSchema,
   MessageSchema,
   MessagesSchema,
   RenderedWidgetSchema,
   TaskPageSchema,
   TaskSchema,
+  UnreadReplySchema,
   type AgentContext,
   type FollowupSuggestions,
   type Message,
@@ -36,12 +44,7 @@ import {
   type TextConversation,
   type TraceInfo,
 } from '../schemas/wire.ts';
-import {
-  type AuiClientOptions,
-  resolveOptions,
-  type ResolvedOptions,
-  SessionOptionsSchema,
-} from './options.ts';
+import { type AuiClientOptions, resolveOptions, type ResolvedOptions } from './options.ts';
 import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
 import {
   type ResolvedSessionOptions,
@@ -58,61 +61,6 @@ import {
   type StreamParams,
 } from '../session/session.ts';
 import { MessageStream } from '../stream/message-stream.ts';
-
-export interface CreateTaskParams {
-  user_id: string;
-  /** Default: the client's `taskOriginType` (`'web-widget'`). */
-  task_origin_type?: string;
-  agent?: { agent_id?: string; version_id?: string; version_tag?: string; bundle_mode?: boolean };
-}
-
-export interface ListTasksParams {
-  user_id: string;
-  /** 1-based. Default 1. */
-  page?: number;
-  /** Default 10. */
-  size?: number;
-}
-
-export interface MessageContext {
-  url?: string | null;
-  lead_details?: Record<string, unknown> | null;
-  [key: string]: unknown;
-}
-
-export interface SendMessageParams {
-  task_id: string;
-  text?: string;
-  context?: MessageContext | null;
-  agent_variables?: Record<string, unknown>;
-  include_business_trace?: boolean;
-  include_context_trace?: boolean;
-}
-
-export interface StreamMessageParams {
-  task_id: string;
-  text: string;
-  context?: MessageContext | null;
-}
-
-export interface TraceInfoQuery {
-  include_business_logic?: boolean;
-  include_context_logic?: boolean;
-}
-
-export interface TextConversationParams {
-  /** E.164, e.g. `+14155550123`. */
-  phoneNumber: string;
-  channel: 'whatsapp' | 'sms';
-  message?: string;
-}
-
-export interface RenderWidgetParams {
-  task_id: string;
-  integration_code: string;
-  card_template_code: string;
-  variables: Record<string, unknown>;
-}
 
 export class AuiClient {
   // `declare`: set in the constructor; no class-field definitions emitted for them.
@@ -226,9 +174,9 @@ export class AuiClient {
 
   /** Parameters, entities and static context the agent holds (`POST /agent-context`). */
   agentContext(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<AgentContext> {
-    return this.#rest('agentContext', options, AnyObjectSchema, (check) => ({
+    return this.#rest('agentContext', options, UnreadReplySchema, (check) => ({
       path: 'agent-context',
-      body: check(RecordSchema, body, 'body'),
+      body: check(FreeFormSchema, body, 'body'),
     }));
   }
 
@@ -239,7 +187,7 @@ export class AuiClient {
   ): APIPromise<FollowupSuggestions> {
     return this.#rest('followupSuggestions', options, FollowupSuggestionsSchema, (check) => ({
       path: 'direct-followup-suggestions',
-      body: check(RecordSchema, body, 'body'),
+      body: check(FreeFormSchema, body, 'body'),
     }));
   }
 
@@ -250,7 +198,7 @@ export class AuiClient {
     query: TraceInfoQuery = {},
     options?: RequestOptions,
   ): APIPromise<TraceInfo> {
-    return this.#rest('traceInfo', options, AnyObjectSchema, (check) => ({
+    return this.#rest('traceInfo', options, UnreadReplySchema, (check) => ({
       path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages/${check(IdSchema, message_id, 'message_id')}/trace-info`,
       query: { ...check(TraceInfoQuerySchema, query, 'query') },
     }));
@@ -258,7 +206,7 @@ export class AuiClient {
 
   /** Starts a WhatsApp or SMS conversation (`POST /text/conversation`). */
   textConversation(params: TextConversationParams, options?: RequestOptions): APIPromise<TextConversation> {
-    return this.#rest('textConversation', options, AnyObjectSchema, (check) => ({
+    return this.#rest('textConversation', options, UnreadReplySchema, (check) => ({
       path: 'text/conversation',
       body: check(TextConversationSchema, params),
       unsafe: true,
