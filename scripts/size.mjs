@@ -59,12 +59,12 @@ export const bundles = [
   {
     // Every schema the SDK defines (spreading the namespaces keeps all of them) plus safeParse:
     // valibot as the SDK uses it, with the SDK's schema definitions on top.
-    name: 'valibot as used (schemas/wire + schemas/params + safeParse)',
+    name: 'valibot as used (schemas/wire + schemas/input + safeParse)',
     source: `
       import { safeParse } from 'valibot';
       import * as wire from './src/schemas/wire.ts';
-      import * as params from './src/schemas/params.ts';
-      export const schemas = { ...wire, ...params };
+      import * as input from './src/schemas/input.ts';
+      export const schemas = { ...wire, ...input };
       export const check = (schema, value) => safeParse(schema, value);
     `,
   },

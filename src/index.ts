@@ -3,16 +3,6 @@
  * imports is named here; each name is defined in the folder that owns it.
  */
 export { AuiClient } from './client/client.ts';
-export type {
-  CreateTaskParams,
-  ListTasksParams,
-  MessageContext,
-  RenderWidgetParams,
-  SendMessageParams,
-  StreamMessageParams,
-  TextConversationParams,
-  TraceInfoQuery,
-} from './client/client.ts';
 export { REGION_URLS, type AuiClientOptions, type Region } from './client/options.ts';
 export { APIPromise, type WithResponse } from './http/api-promise.ts';
 export type { RequestOptions } from './http/transport.ts';
@@ -34,7 +24,7 @@ export type { SessionState, StateChange } from './session/connection.ts';
 export type { StreamOptions, StreamParams } from './session/turn.ts';
 export type { ReconnectOptions, SessionOptions } from './session/options.ts';
 export { VERSION } from './runtime/version.ts';
-export type { WebSocketConstructor, WebSocketLike, WebSocketSource } from './runtime/websocket.ts';
+export type { WebSocketConstructor, WebSocketLike } from './runtime/websocket.ts';
 export {
   APIConnectionError,
   APIError,
@@ -57,6 +47,17 @@ export {
 } from './errors/errors.ts';
 export type { Issue } from './errors/body.ts';
 export { parseCreatedAt, productsOf, type Product } from './schemas/helpers.ts';
+export type {
+  CreateTaskParams,
+  ListTasksParams,
+  MessageContext,
+  RenderWidgetParams,
+  SendMessageParams,
+  StreamMessageParams,
+  TaskAgent,
+  TextConversationParams,
+  TraceInfoQuery,
+} from './schemas/input.ts';
 export type {
   AgentContext,
   Card,

@@ -1,170 +1,139 @@
 /**
- * client/client — `AuiClient`: every REST endpoint of the AUI Messaging API as a typed method.
- * Each method checks its input (no request is sent for bad input), builds the wire call (path
- * parameters encoded, query vs body decided here) and hands it to the transport.
- * Imports: http, schemas, errors, keys (through options). Never mock, cli or server.
+ * client/client — `AuiClient`: every REST endpoint of the AUI Messaging API as a typed method,
+ * and the two ways into streaming (`messages.stream`, `session()`). A REST method checks its
+ * input (bad input sends nothing), then builds its request — path parameters encoded by
+ * `pathOf`, query or body — and hands it to the transport. Streaming goes to session/, which
+ * gets what it needs from here as `SessionDeps`.
+ * Imports: http, schemas, session, stream, runtime, shared, ./options. Never mock, cli or server.
  */
-import { APIPromise } from '../http/api-promise.ts';
+import { APIPromise, type WithResponse } from '../http/api-promise.ts';
 import { type CallSpec, createTransport, type RequestOptions, type Transport } from '../http/transport.ts';
 import { checkInput } from '../schemas/check.ts';
 import {
   CreateTaskSchema,
-  StreamMessageSchema,
+  FreeFormSchema,
   IdSchema,
+  type ListTasksParams,
   ListTasksSchema,
-  RecordSchema,
+  type RenderWidgetParams,
   RenderWidgetSchema,
   RequestOptionsSchema,
   SendMessageSchema,
+  SessionOptionsSchema,
+  StreamMessageSchema,
+  type TextConversationParams,
   TextConversationSchema,
+  type TraceInfoQuery,
   TraceInfoQuerySchema,
-} from '../schemas/params.ts';
+} from '../schemas/input.ts';
 import {
-  AnyObjectSchema,
   FollowupSuggestionsSchema,
   MessageSchema,
   MessagesSchema,
   RenderedWidgetSchema,
   TaskPageSchema,
   TaskSchema,
+  UnreadReplySchema,
   type AgentContext,
   type FollowupSuggestions,
-  type Message,
   type RenderedWidget,
   type Task,
-  type TaskPage,
   type TextConversation,
   type TraceInfo,
 } from '../schemas/wire.ts';
-import {
-  type AuiClientOptions,
-  resolveOptions,
-  type ResolvedOptions,
-  SessionOptionsSchema,
-} from './options.ts';
-import { webSocketSource, type WebSocketConstructor, type WebSocketSource } from '../runtime/websocket.ts';
 import {
   type ResolvedSessionOptions,
   resolveSessionOptions,
   type SessionOptions,
 } from '../session/options.ts';
-import { WatermarkStore } from '../session/watermarks.ts';
-import type { HistoryOptions, SessionDeps, SessionKind } from '../session/engine.ts';
+import type { SessionDeps } from '../session/engine.ts';
 import { Session } from '../session/session.ts';
-import type { StreamOptions, StreamParams } from '../session/turn.ts';
+import type { StreamParams } from '../session/turn.ts';
+import { WatermarkStore } from '../session/watermarks.ts';
+import { isLastPage } from '../shared/pages.ts';
 import { MessageStream } from '../stream/message-stream.ts';
+import { type AuiClientOptions, resolveOptions, type ResolvedOptions } from './options.ts';
+import type { MessagesApi, TasksApi } from './methods.ts';
+import { webSocketFor } from './websocket.ts';
 
-export interface CreateTaskParams {
-  user_id: string;
-  /** Default: the client's `taskOriginType` (`'web-widget'`). */
-  task_origin_type?: string;
-  agent?: { agent_id?: string; version_id?: string; version_tag?: string; bundle_mode?: boolean };
-}
-
-export interface ListTasksParams {
-  user_id: string;
-  /** 1-based. Default 1. */
-  page?: number;
-  /** Default 10. */
-  size?: number;
-}
-
-export interface MessageContext {
-  url?: string | null;
-  lead_details?: Record<string, unknown> | null;
-  [key: string]: unknown;
-}
-
-export interface SendMessageParams {
-  task_id: string;
-  text?: string;
-  context?: MessageContext | null;
-  agent_variables?: Record<string, unknown>;
-  include_business_trace?: boolean;
-  include_context_trace?: boolean;
-}
-
-export interface StreamMessageParams {
-  task_id: string;
-  text: string;
-  context?: MessageContext | null;
-}
-
-export interface TraceInfoQuery {
-  include_business_logic?: boolean;
-  include_context_logic?: boolean;
-}
-
-export interface TextConversationParams {
-  /** E.164, e.g. `+14155550123`. */
-  phoneNumber: string;
-  channel: 'whatsapp' | 'sms';
-  message?: string;
-}
-
-export interface RenderWidgetParams {
-  task_id: string;
-  integration_code: string;
-  card_template_code: string;
-  variables: Record<string, unknown>;
-}
-
+/**
+ * A client for the AUI Messaging API: tasks (conversations), messages over REST, and the agent's
+ * answer streamed token by token over a WebSocket. Runs on servers and at the edge (Node,
+ * Workers, Vercel Edge, Deno, Bun); in a browser, use `aui-messaging/browser` behind
+ * `aui-messaging/server` so the key stays on your server.
+ *
+ * @example
+ * const aui = new AuiClient(); // the key comes from AUI_NETWORK_API_KEY
+ * const task = await aui.tasks.create({ user_id: 'user_123' });
+ * const stream = aui.messages.stream({ task_id: task.id, text: 'A quiet dishwasher?' });
+ * stream.on('text', (delta) => process.stdout.write(delta));
+ * console.log(productsOf(await stream.finalMessage()));
+ */
 export class AuiClient {
-  // `declare`: set in the constructor; no class-field definitions emitted for them.
-  declare readonly tasks: {
-    create(params: CreateTaskParams, options?: RequestOptions): APIPromise<Task>;
-    list(params: ListTasksParams, options?: RequestOptions): APIPromise<TaskPage>;
-    iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncIterable<Task>;
-    get(task_id: string, options?: RequestOptions): APIPromise<Task>;
-    messages(task_id: string, options?: RequestOptions): APIPromise<Message[]>;
-  };
-  declare readonly messages: {
-    send(params: SendMessageParams, options?: RequestOptions): APIPromise<Message>;
-    /** Streams the agent's answer over its own short-lived WebSocket (open → one turn → close). */
-    stream(params: StreamMessageParams, options?: StreamOptions): MessageStream;
-  };
-  /** @internal the normalised options, shared with the streaming engine. */
-  declare protected readonly config: ResolvedOptions;
+  /** Tasks: the conversations between your end users and the agent. */
+  declare readonly tasks: TasksApi;
+  /** Messages: send one and get the agent's reply, or stream the reply as it is written. */
+  declare readonly messages: MessagesApi;
+  readonly #config: ResolvedOptions;
   readonly #call: Transport;
-  // Where each task's history stood before its last turn: what recovery compares against.
-  readonly #watermarks = new WatermarkStore();
-  #sessionShared: [SessionDeps, ResolvedSessionOptions] | undefined;
+  // What every session of this client shares (held, not copied: a thousand idle sessions carry one).
+  readonly #sessionDeps: SessionDeps;
+  readonly #sessionDefaults: ResolvedSessionOptions;
 
+  /**
+   * Checks and normalises `options`; nothing is sent until the first call.
+   * @throws InvalidRequestError when an option has the wrong type or value
+   *   (`new AuiClient: options.baseUrl must be an http(s) URL, got "ftp://…"`) or `apiKey` is empty.
+   * @throws AuiError when a raw key is used in a browser without `dangerouslyAllowBrowser`.
+   */
   constructor(options: AuiClientOptions = {}) {
-    this.config = resolveOptions(options);
-    this.#call = createTransport(this.config);
+    this.#config = resolveOptions(options);
+    this.#call = createTransport(this.#config);
+    this.#sessionDeps = {
+      wsUrl: this.#config.wsUrl,
+      keys: this.#config.keys,
+      log: this.#config.log,
+      webSocket: () => webSocketFor(this, this.#config.WebSocket),
+      history: (task_id, options) => this.tasks.messages(task_id, options),
+      // Where each task's history stood before its last turn: what recovery compares against.
+      watermarks: new WatermarkStore(),
+    };
+    this.#sessionDefaults = resolveSessionOptions(this.#config.session);
     this.tasks = {
       create: (params, options) =>
-        this.#rest('tasks.create', options, TaskSchema, (check) => ({
+        this.#rest('tasks.create', options, TaskSchema, (checked) => ({
           path: 'tasks',
           body: {
-            ...check(CreateTaskSchema, params),
-            task_origin_type: params.task_origin_type ?? this.config.taskOriginType,
+            ...checked(CreateTaskSchema, params),
+            task_origin_type: params.task_origin_type ?? this.#config.taskOriginType,
           },
         })),
       list: (params, options) =>
-        this.#rest('tasks.list', options, TaskPageSchema, (check) => ({
+        this.#rest('tasks.list', options, TaskPageSchema, (checked) => ({
           path: 'tasks',
-          query: { ...check(ListTasksSchema, params) },
+          query: { ...checked(ListTasksSchema, params) },
         })),
       iterate: (params, options) => {
         // Bad params throw here; bad options reject the first page (tasks.list checks them), still before any request.
         checkInput(ListTasksSchema, params, 'tasks.iterate', 'params');
-        return this.#iterate(params, options);
+        return this.#pages(params, options);
       },
       get: (task_id, options) =>
-        this.#rest('tasks.get', options, TaskSchema, (check) => ({
-          path: `tasks/${check(IdSchema, task_id, 'task_id')}`,
+        this.#rest('tasks.get', options, TaskSchema, (checked) => ({
+          path: pathOf('tasks', checked(IdSchema, task_id, 'task_id')),
         })),
       messages: (task_id, options) =>
-        this.#rest('tasks.messages', options, MessagesSchema, (check) => ({
-          path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages`,
+        this.#rest('tasks.messages', options, MessagesSchema, (checked) => ({
+          path: pathOf('tasks', checked(IdSchema, task_id, 'task_id'), 'messages'),
         })),
     };
     this.messages = {
       send: (params, options) =>
-        this.#rest('messages.send', options, MessageSchema, (check) => {
-          const { include_business_trace, include_context_trace, ...body } = check(SendMessageSchema, params);
+        this.#rest('messages.send', options, MessageSchema, (checked) => {
+          const { include_business_trace, include_context_trace, ...body } = checked(
+            SendMessageSchema,
+            params,
+          );
           return {
             path: 'message',
             query: { is_external_api: true, include_business_trace, include_context_trace },
@@ -179,133 +148,141 @@ export class AuiClient {
         } catch (error) {
           return new MessageStream((sink) => queueMicrotask(() => sink.fail(error)));
         }
-        return this.#session('one-shot').stream(params as StreamParams, options);
+        // One turn on its own socket: open, send, stream the answer, close.
+        const session = new Session(this.#sessionDeps, this.#sessionDefaults, 'one-shot');
+        return session.stream(params as StreamParams, options);
       },
     };
   }
 
   /**
-   * A long-lived WebSocket session for servers and CLIs: one socket across turns, one turn at a
-   * time, the rest queued. `session.stream(params)`, `session.state`, `on('state')`, `close()`.
+   * Opens a long-lived session: one WebSocket kept open across turns, for servers and CLIs that
+   * hold a conversation. One turn streams at a time; the others wait in a queue.
+   * `options` override the client's `session` defaults for this session only.
+   * @throws InvalidRequestError when an option has the wrong type or value.
+   * @example
+   * const session = aui.session();
+   * const text = await session.stream({ task_id, text: 'Hi' }).finalText();
+   * await session.close();
    */
   session(options?: SessionOptions): Session {
     checkInput(SessionOptionsSchema, options, 'session', 'options');
-    return this.#session('long-lived', options);
+    const resolved = options ? resolveSessionOptions(this.#config.session, options) : this.#sessionDefaults;
+    return new Session(this.#sessionDeps, resolved, 'long-lived');
   }
 
-  /** How this build finds a WebSocket; the Node build overrides it with the lazy `ws` fallback. */
-  protected webSocket(): WebSocketSource | Promise<WebSocketSource> {
-    return webSocketSource(this.config.WebSocket as WebSocketConstructor | undefined);
-  }
-
-  #session(kind: SessionKind, options?: SessionOptions): Session {
-    // What every session of this client shares, built once: a thousand idle sessions should not
-    // carry a thousand copies of the same closures.
-    const shared = (this.#sessionShared ??= [
-      {
-        wsUrl: this.config.wsUrl,
-        keys: this.config.keys,
-        log: this.config.log,
-        webSocket: () => this.webSocket(),
-        history: (task_id: string, options?: HistoryOptions) => this.tasks.messages(task_id, options),
-        watermarks: this.#watermarks,
-      },
-      resolveSessionOptions(this.config.session),
-    ]);
-    return new Session(
-      shared[0],
-      options ? resolveSessionOptions(this.config.session, options) : shared[1],
-      kind,
-    );
-  }
-
-  /** Parameters, entities and static context the agent holds (`POST /agent-context`). */
+  /**
+   * What the agent holds about a task: its parameters, entities and static context
+   * (`POST /agent-context`). The body is sent as given, e.g. `{ task_id }`.
+   * @throws InvalidRequestError when `body` is not an object; the API's errors as for every call.
+   */
   agentContext(body: Record<string, unknown> = {}, options?: RequestOptions): APIPromise<AgentContext> {
-    return this.#rest('agentContext', options, AnyObjectSchema, (check) => ({
+    return this.#rest('agentContext', options, UnreadReplySchema, (checked) => ({
       path: 'agent-context',
-      body: check(RecordSchema, body, 'body'),
+      body: checked(FreeFormSchema, body, 'body'),
     }));
   }
 
-  /** Follow-up suggestions (`POST /direct-followup-suggestions`), e.g. `{ context: { task_id } }`. */
+  /**
+   * Questions the user could ask next (`POST /direct-followup-suggestions`), e.g.
+   * `aui.followupSuggestions({ context: { task_id } })`. The body is sent as given.
+   * @throws InvalidRequestError when `body` is not an object; the API's errors as for every call.
+   */
   followupSuggestions(
     body: Record<string, unknown> = {},
     options?: RequestOptions,
   ): APIPromise<FollowupSuggestions> {
-    return this.#rest('followupSuggestions', options, FollowupSuggestionsSchema, (check) => ({
+    return this.#rest('followupSuggestions', options, FollowupSuggestionsSchema, (checked) => ({
       path: 'direct-followup-suggestions',
-      body: check(RecordSchema, body, 'body'),
+      body: checked(FreeFormSchema, body, 'body'),
     }));
   }
 
-  /** The reasoning trace of one message. */
+  /**
+   * How the agent arrived at one of its messages: understanding, decisions, integration calls.
+   * By default the whole trace; `query` can leave parts out.
+   * @throws InvalidRequestError when an id is empty; `NotFoundError` for an unknown task or message.
+   */
   traceInfo(
     task_id: string,
     message_id: string,
     query: TraceInfoQuery = {},
     options?: RequestOptions,
   ): APIPromise<TraceInfo> {
-    return this.#rest('traceInfo', options, AnyObjectSchema, (check) => ({
-      path: `tasks/${check(IdSchema, task_id, 'task_id')}/messages/${check(IdSchema, message_id, 'message_id')}/trace-info`,
-      query: { ...check(TraceInfoQuerySchema, query, 'query') },
+    return this.#rest('traceInfo', options, UnreadReplySchema, (checked) => ({
+      path: pathOf(
+        'tasks',
+        checked(IdSchema, task_id, 'task_id'),
+        'messages',
+        checked(IdSchema, message_id, 'message_id'),
+        'trace-info',
+      ),
+      query: { ...checked(TraceInfoQuerySchema, query, 'query') },
     }));
   }
 
-  /** Starts a WhatsApp or SMS conversation (`POST /text/conversation`). */
+  /**
+   * Starts a WhatsApp or SMS conversation with a phone number (`POST /text/conversation`).
+   * Not retried once it may have reached AUI (it sends a message).
+   * @throws InvalidRequestError when the number is not E.164 or the channel is not `'whatsapp'`/`'sms'`.
+   */
   textConversation(params: TextConversationParams, options?: RequestOptions): APIPromise<TextConversation> {
-    return this.#rest('textConversation', options, AnyObjectSchema, (check) => ({
+    return this.#rest('textConversation', options, UnreadReplySchema, (checked) => ({
       path: 'text/conversation',
-      body: check(TextConversationSchema, params),
+      body: checked(TextConversationSchema, params),
       unsafe: true,
     }));
   }
 
-  /** Renders a widget card from integration data (`POST /widgets`). */
+  /**
+   * Renders a widget card from an integration's data (`POST /widgets`).
+   * @throws InvalidRequestError when a field is missing or empty.
+   */
   renderWidget(params: RenderWidgetParams, options?: RequestOptions): APIPromise<RenderedWidget> {
-    return this.#rest('renderWidget', options, RenderedWidgetSchema, (check) => ({
+    return this.#rest('renderWidget', options, RenderedWidgetSchema, (checked) => ({
       path: 'widgets',
-      body: check(RenderWidgetSchema, params),
+      body: checked(RenderWidgetSchema, params),
     }));
   }
 
-  async *#iterate(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncGenerator<Task> {
+  /** The tasks of `tasks.iterate`, one page requested at a time, as they are read. */
+  async *#pages(params: Omit<ListTasksParams, 'page'>, options?: RequestOptions): AsyncGenerator<Task> {
     for (let page = 1; ; page++) {
       const result = await this.tasks.list({ ...params, page }, options);
       yield* result.tasks;
-      if (
-        result.tasks.length === 0 ||
-        result.tasks.length < result.size ||
-        page * result.size >= result.total
-      )
-        return;
+      if (isLastPage(page, result)) return;
     }
   }
 
   /**
-   * One REST call: `build` checks the input (through `check`, which names the call and the
-   * argument) and returns the path under the API, the query and the body (a body makes it a
-   * POST: see http/transport). Bad input becomes a rejected APIPromise, so `await` and `.catch` see it like any other
-   * error, and no request is sent.
+   * One REST call named `where`. `request` returns what to send — the path under
+   * `api/v1/external/`, the query, the body (a body makes it a POST: see http/transport) — and
+   * reads each argument through `checked`, which throws for bad input. That error becomes a
+   * rejected APIPromise, so `await` and `.catch` see it like any other, and nothing is sent.
    */
   #rest<T>(
     where: string,
     options: RequestOptions | undefined,
-    schema: CallSpec['schema'],
-    build: (check: Check) => Omit<CallSpec, 'schema' | 'where'>,
+    reply: CallSpec['schema'],
+    request: (checked: Checked) => Omit<CallSpec, 'schema' | 'where'>,
   ): APIPromise<T> {
-    try {
-      const check: Check = (inputSchema, value, root = 'params') => {
-        checkInput(inputSchema, value, where, root);
-        return (typeof value === 'string' ? encodeURIComponent(value) : value) as typeof value;
-      };
-      check(RequestOptionsSchema, options, 'options');
-      const spec = build(check);
-      return this.#call<T>({ ...spec, path: `api/v1/external/${spec.path}`, schema, where }, options);
-    } catch (error) {
-      return new APIPromise<T>(Promise.reject(error));
-    }
+    const checked: Checked = (schema, value, root = 'params') => checkInput(schema, value, where, root);
+    // An async function runs up to its first `await` at once: the checks run (and the request
+    // starts) during this call, and a check's throw becomes the promise's rejection.
+    const send = async (): Promise<WithResponse<T>> => {
+      checked(RequestOptionsSchema, options, 'options');
+      const spec = request(checked);
+      const path = `api/v1/external/${spec.path}`;
+      return this.#call<T>({ ...spec, path, schema: reply, where }, options).withResponse();
+    };
+    return new APIPromise<T>(send());
   }
 }
 
-/** Checks one argument of a call; returns it, a string encoded for a URL path. */
-type Check = <V>(schema: CallSpec['schema'], value: V, root?: string) => V;
+/** Returns `value` once `schema` accepts it (as the argument `root`, default `params`); throws otherwise. */
+type Checked = <V>(schema: CallSpec['schema'], value: V, root?: string) => V;
+
+/** A path under the API from its segments, each encoded: an id cannot reach another path. */
+function pathOf(...segments: string[]): string {
+  return segments.map(encodeURIComponent).join('/');
+}

@@ -1,13 +1,17 @@
 /**
- * client/node — the Node build's AuiClient: identical, except that on a Node without a global
- * WebSocket (Node 20) it loads `isomorphic-ws` on first connect.
+ * client/node — the Node build's AuiClient: the same client, except that on a Node without a
+ * global WebSocket (Node 20) it loads `isomorphic-ws` on first connect.
+ * Imports: runtime/websocket.node, ./client, ./options (a type), ./websocket.
  */
 import { nodeWebSocketSource } from '../runtime/websocket.node.ts';
-import type { WebSocketConstructor, WebSocketSource } from '../runtime/websocket.ts';
 import { AuiClient as WebAuiClient } from './client.ts';
+import type { AuiClientOptions } from './options.ts';
+import { findWebSocketWith } from './websocket.ts';
 
+/** The AuiClient of the Node build: the same client; on a Node without a WebSocket (Node 20) it loads `ws` on first connect. */
 export class AuiClient extends WebAuiClient {
-  protected override webSocket(): WebSocketSource | Promise<WebSocketSource> {
-    return nodeWebSocketSource(this.config.WebSocket as WebSocketConstructor | undefined);
+  constructor(options?: AuiClientOptions) {
+    super(options);
+    findWebSocketWith(this, nodeWebSocketSource);
   }
 }

@@ -1,55 +1,78 @@
 /**
- * client/options — `AuiClientOptions`, normalised once at the edge: region → URLs, defaults,
- * the key provider, the logger. Everything after this works with `ResolvedOptions` only.
- * Imports: valibot, errors, keys, runtime, schemas/check.
+ * client/options — `AuiClientOptions`, normalised once at the edge: checked (schemas/input),
+ * region → URLs, defaults filled in, the key provider and the logger built. Everything after the
+ * constructor reads `ResolvedOptions` only, which never leaves the package.
+ * Imports: keys, runtime, schemas, shared, session/options (a type).
  */
-import * as v from 'valibot';
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
-import { createLog, LEVELS, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
+import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
+import type { WebSocketConstructor } from '../runtime/websocket.ts';
 import { checkInput } from '../schemas/check.ts';
-import { atLeast, headers, integerFrom, nonEmpty, oneOf, text } from '../schemas/params.ts';
-import { typed } from '../schemas/wire.ts';
+import { ClientOptionsSchema, type REGIONS } from '../schemas/input.ts';
 import type { SessionOptions } from '../session/options.ts';
+import { withoutTrailingSlashes } from '../shared/values.ts';
 
-export type Region = 'gcp' | 'azure' | 'aws';
+/** Where AUI's API runs: `'gcp'` (the default), `'azure'` or `'aws'`. */
+export type Region = (typeof REGIONS)[number];
 
-/** REST bases per region (wire decision 2: the docs' hosts for gcp/azure, the official SDK's for aws). */
+/**
+ * The REST base URL of each region; the session WebSocket is the same host with `wss:`.
+ * (gcp and azure as AUI's docs give them; aws as the official SDK has it.)
+ */
 export const REGION_URLS: Record<Region, string> = {
   gcp: 'https://data-services.aui.io/api/ia-controller',
   azure: 'https://azure.aui.io/api/ia-controller',
   aws: 'https://aws.aui.io/ia-controller',
 };
 
+/** How an `AuiClient` reaches AUI. Every option is optional: on a server with `AUI_NETWORK_API_KEY` set, `{}` works. */
 export interface AuiClientOptions {
-  /** A key, a KeyProvider, or a function like `getKey`. Default `envKey('AUI_NETWORK_API_KEY')`. */
+  /**
+   * The network API key: a string, a `KeyProvider` (`envKey`, `staticKey`, `cachedKey`) or a
+   * function called like `getKey`. Asked before every HTTP attempt and WebSocket connect.
+   * Default `envKey('AUI_NETWORK_API_KEY')`.
+   */
   apiKey?: ApiKeyInput;
-  /** Default `'gcp'`. Ignored when `baseUrl` is given. */
+  /** Which region's API to use. Default `'gcp'`. Ignored when `baseUrl` is given. */
   region?: Region;
-  /** REST base, e.g. `https://data-services.aui.io/api/ia-controller`. */
+  /** The REST base URL, e.g. `https://data-services.aui.io/api/ia-controller`. Default: the region's. */
   baseUrl?: string;
-  /** Full session URL (`…/api/v1/external/session`). Default: the REST base with `wss:`. */
+  /** The full session WebSocket URL (`wss://…/api/v1/external/session`). Default: `baseUrl` with `wss:`. */
   wsUrl?: string;
   /** ms per HTTP attempt. Default 60 000. */
   timeout?: number;
-  /** HTTP retries after the first attempt. Default 2. */
+  /**
+   * HTTP retries after the first attempt, for failures worth retrying (connection errors, 408,
+   * 409, 429, 5xx; `messages.send` only when AUI provably did not get it). Default 2.
+   */
   maxRetries?: number;
-  /** `task_origin_type` for `tasks.create` when the call gives none. Default `'web-widget'`. */
+  /** `task_origin_type` for `tasks.create` calls that give none. Default `'web-widget'`. */
   taskOriginType?: string;
+  /** The `fetch` to use. Default: the runtime's. */
   fetch?: typeof globalThis.fetch;
-  /** A WebSocket constructor; a user-supplied one is called with the URL only (no headers). */
-  WebSocket?: unknown;
+  /**
+   * The WebSocket constructor to use. Default: the runtime's (on Node 20, which has none, the
+   * Node build loads `ws`). One passed here is called with the URL alone, so it gets no headers
+   * (the key travels in the URL's query, as the API requires). The standard `WebSocket` and
+   * `ws`'s both fit.
+   */
+  WebSocket?: WebSocketConstructor;
   /** Extra headers on every HTTP request (never on the WebSocket). */
   headers?: Record<string, string>;
-  /** Default `console`. Every line is redacted. */
+  /** Where log lines go. Default `console`. Every line is redacted first. */
   logger?: Logger;
-  /** Default `'warn'`. */
+  /** The least severe level printed. Default `'warn'`. */
   logLevel?: LogLevel;
-  /** Defaults for streaming (`messages.stream`, `session()`): timeouts, reconnect policy, queue. */
+  /** Defaults for streaming (`messages.stream`, `session()`): timeouts, reconnect policy, queue size. */
   session?: SessionOptions;
-  /** Allow a raw key in browser code. Anyone who opens the page can then read the key. */
+  /**
+   * Allow a raw key (a string, `staticKey`, `envKey`) in browser code. Anyone who opens the page
+   * can then read the key: prefer `aui-messaging/server` + `aui-messaging/browser`. Default false.
+   */
   dangerouslyAllowBrowser?: boolean;
 }
 
+/** The options with every default filled in: what the rest of the client reads. */
 export interface ResolvedOptions {
   baseUrl: string;
   wsUrl: string;
@@ -58,57 +81,16 @@ export interface ResolvedOptions {
   taskOriginType: string;
   headers: Record<string, string>;
   fetch?: typeof globalThis.fetch | undefined;
-  WebSocket?: unknown;
+  WebSocket?: WebSocketConstructor | undefined;
   keys: KeyProvider;
   log: Log;
   session: SessionOptions;
 }
 
-const url = (protocols: RegExp, what: string) =>
-  text((value) => {
-    try {
-      return protocols.test(new URL(value).protocol);
-    } catch {
-      return false; // not a URL (URL.canParse is too new for some browsers we support)
-    }
-  }, `an ${what} URL`);
-
-const ms = v.optional(atLeast(1));
-export const SessionOptionsSchema = v.optional(
-  v.looseObject({
-    connectTimeout: ms,
-    idleTimeout: ms,
-    maxQueueBytes: ms,
-    recoveryTimeout: ms,
-    reconnect: v.optional(
-      v.looseObject({
-        maxRetries: v.optional(integerFrom(0)),
-        minDelay: v.optional(atLeast(0)),
-        maxDelay: v.optional(atLeast(0)),
-        minUptime: v.optional(atLeast(0)),
-      }),
-    ),
-  }),
-);
-
-const ClientOptionsSchema = v.optional(
-  v.looseObject({
-    region: v.optional(oneOf(Object.keys(REGION_URLS))),
-    baseUrl: v.optional(url(/^https?:$/, 'http(s)')),
-    wsUrl: v.optional(url(/^wss?:$/, 'ws(s)')),
-    timeout: ms,
-    maxRetries: v.optional(integerFrom(0)),
-    taskOriginType: v.optional(nonEmpty),
-    fetch: v.optional(typed('function')),
-    headers,
-    logLevel: v.optional(oneOf(LEVELS)),
-    session: SessionOptionsSchema,
-  }),
-);
-
+/** Checks `options` and fills in the defaults; throws `InvalidRequestError` naming a bad option. */
 export function resolveOptions(options: AuiClientOptions = {}): ResolvedOptions {
   checkInput(ClientOptionsSchema, options, 'new AuiClient', 'options');
-  const baseUrl = (options.baseUrl ?? REGION_URLS[options.region ?? 'gcp']).replace(/\/+$/, '');
+  const baseUrl = withoutTrailingSlashes(options.baseUrl ?? REGION_URLS[options.region ?? 'gcp']);
   return {
     baseUrl,
     wsUrl: options.wsUrl ?? `${baseUrl.replace(/^http/, 'ws')}/api/v1/external/session`,

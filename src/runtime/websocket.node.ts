@@ -18,7 +18,7 @@ let wsFallback: Promise<WebSocketSource> | undefined;
 export function nodeWebSocketSource(user?: WebSocketConstructor): Promise<WebSocketSource> | WebSocketSource {
   if (user || typeof runtimeGlobals.WebSocket === 'function') return webSocketSource(user);
   wsFallback ??= import('isomorphic-ws').then((mod) => ({
-    ctor: ((mod as { default?: unknown }).default ?? mod) as WebSocketConstructor,
+    ctor: ((mod as { default?: unknown }).default ?? mod) as WebSocketSource['ctor'],
     headers: true, // ws takes { headers } on the upgrade request
     listen: listenWs,
   }));

@@ -13,11 +13,16 @@ export interface WebSocketLike {
   binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
+  // `any`: every implementation (the DOM's, ws's, a user's) types its events its own way.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  addEventListener(type: string, listener: (event: any) => void): void;
 }
 
-/** A WebSocket constructor, as the `WebSocket` client option takes it (called with the URL only). */
-export type WebSocketConstructor = new (url: string, options?: unknown) => WebSocketLike;
+/** A WebSocket constructor, as the `WebSocket` client option takes it: called with the URL only. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** A runtime's own constructor, which may take `{ headers }` as a second argument (Bun, Deno ≥ 2.5, `ws`). */
+type SocketConstructor = new (url: string, options?: { headers: Record<string, string> }) => WebSocketLike;
 
 /** `readyState` of a socket that can send. */
 export const OPEN = 1;
@@ -35,7 +40,7 @@ export interface SocketHandlers {
 
 /** How one runtime's sockets are made. */
 export interface WebSocketSource {
-  ctor: WebSocketConstructor;
+  ctor: SocketConstructor;
   /** The constructor takes `{ headers }` as its second argument. */
   headers: boolean;
   /** How to attach handlers, when not the standard {@link listen}. */
@@ -79,7 +84,7 @@ export function webSocketSource(user?: WebSocketConstructor): WebSocketSource {
   if (typeof WebSocket !== 'function') {
     throw new APIConnectionError('No WebSocket here: pass the `WebSocket` option.');
   }
-  return { ctor: WebSocket as WebSocketConstructor, headers: Boolean(Bun) || isDenoAtLeast(2, 5) };
+  return { ctor: WebSocket as SocketConstructor, headers: Boolean(Bun) || isDenoAtLeast(2, 5) };
 }
 
 function isDenoAtLeast(major: number, minor: number): boolean {

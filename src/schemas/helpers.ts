@@ -1,14 +1,18 @@
 /**
  * schemas/helpers — small pure helpers over wire values that every app ends up writing:
  * `parseCreatedAt` for the three timestamp formats the API has used, `productsOf` for its two
- * product shapes. Leaf module: imports only ./wire types.
+ * product shapes. A leaf: imports only ./wire's types.
  */
 import type { Card, Message, ParameterType, ProductOption } from './wire.ts';
 
 /**
- * `created_at` → Date. Seen on the wire: `2026-03-09T14:22:01.000Z`,
- * `2025-11-12T14:03:46.984000` (no zone) and `2025-10-09 12:26:07.576000` (space, no zone).
- * Zone-less values are UTC (the server's clock). Returns `undefined` for anything else.
+ * Reads a message's `created_at` as a `Date`. The API has sent three formats:
+ * `2026-03-09T14:22:01.000Z`, `2025-11-12T14:03:46.984000` (no zone) and
+ * `2025-10-09 12:26:07.576000` (a space, no zone); zone-less values are UTC (the server's clock).
+ * Returns `undefined` for anything else, never throws.
+ *
+ * @example
+ * parseCreatedAt(message.created_at)?.toLocaleTimeString();
  */
 export function parseCreatedAt(value: string | null | undefined): Date | undefined {
   if (typeof value !== 'string') return undefined;
@@ -22,19 +26,29 @@ export function parseCreatedAt(value: string | null | undefined): Date | undefin
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/** One product, whichever shape the server sent. */
+/** One recommended product, whichever shape the server sent it in (see `productsOf`). */
 export interface Product {
+  /** The card's `name`, or an option's parameter titled "Name" / "Product name". */
   name?: string;
+  /** The agent's pick among the products. */
   recommended: boolean;
   /** Parameters by title, e.g. `{ Price: '$358.08' }`. */
   values: Record<string, unknown>;
+  /** Every parameter, in the server's order. */
   parameters: Array<{ title: string; value: unknown; type?: ParameterType; param?: string }>;
   /** `'card'` for `cards`, `'option'`/`'variant'` for `options`/`variants_options`. */
   source: 'card' | 'option' | 'variant';
+  /** The product as the server sent it. */
   raw: Card | ProductOption;
 }
 
-/** Both product shapes (`cards` with `parameters`; `options`/`variants_options` with `widget_parameters`) as one list. */
+/**
+ * A message's recommended products as one list, whichever shape the server used: `cards` (with
+ * `parameters`) or `options`/`variants_options` (with `widget_parameters`). Empty when there are none.
+ *
+ * @example
+ * for (const product of productsOf(message)) console.log(product.name, product.values.Price);
+ */
 export function productsOf(
   message: Pick<Message, 'cards' | 'options' | 'variants_options'> | null | undefined,
 ): Product[] {

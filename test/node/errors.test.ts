@@ -301,7 +301,10 @@ test('a reply with the wrong shape fails with the field path', async () => {
   const error = await failure(aui.messages.send({ task_id: task.id, text: 'x' }));
   assert.ok(error instanceof ResponseValidationError);
   assert.deepEqual(error.path, ['cards', 0, 'name']);
-  assert.match(error.message, /cards\.0\.name: expected string, received 7/);
+  assert.match(
+    error.message,
+    /messages\.send: unexpected reply from AUI: cards\.0\.name must be a string, got 7$/,
+  );
 
   mock.failRest({ match: 'GET /tasks', status: 200, body: { tasks: [], total: '3', page: 1, size: 10 } });
   const page = await failure(aui.tasks.list({ user_id: 'x' }));

@@ -194,3 +194,12 @@ test('fields the SDK does not read pass through untouched', async () => {
   const task = (await aui.tasks.create({ user_id: 'u' })) as unknown as Record<string, unknown>;
   assert.deepEqual(task.brand_new_field, { nested: [1, 2] });
 });
+
+test('params fields the SDK does not know still reach the server (the API grows faster than SDKs)', async () => {
+  await aui.tasks.create({ user_id: 'u', brand_new_option: { on: true } } as never);
+  assert.deepEqual(last().body, {
+    user_id: 'u',
+    brand_new_option: { on: true },
+    task_origin_type: 'web-widget',
+  });
+});
