@@ -87,8 +87,7 @@ function productCard(product: Product): HTMLElement {
   if (product.recommended) card.classList.add('product--recommended');
 
   const name =
-    product.name ??
-    String(Object.entries(product.values).find(([title]) => NAME.test(title))?.[1] ?? 'Product');
+    product.name ?? nameFrom(Object.entries(product.values).find(([title]) => NAME.test(title))?.[1]);
   const head = el('div', 'product__head');
   head.append(el('div', 'product__thumb', name.trim().charAt(0).toUpperCase() || '?'));
   if (product.recommended) head.append(el('span', 'badge', '★ Recommended'));
@@ -149,8 +148,7 @@ function hintFor(error: ErrorLike): string | undefined {
 
 /** Renders `Class: message`, a hint, and a retry button when retrying is safe. */
 function showError(target: HTMLElement, raw: unknown, retry?: () => void): void {
-  const error: ErrorLike =
-    typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
+  const error: ErrorLike = typeof raw === 'object' && raw !== null ? raw : { message: String(raw) };
   target.dataset.state = 'error';
   const box = el('div', 'error');
   box.setAttribute('role', 'alert');
@@ -248,3 +246,8 @@ composer.addEventListener('submit', (event) => {
 $<HTMLButtonElement>('new-chat').addEventListener('click', () => void start());
 
 void start();
+
+/** A product's name from its "Product name" parameter, when that is text. */
+function nameFrom(value: unknown): string {
+  return typeof value === 'string' && value !== '' ? value : 'Product';
+}

@@ -9,7 +9,7 @@ const baseUrl = Deno.env.get('AUI_BASE_URL'); // optional: another AUI deploymen
 const handler = createAuiHandler({
   apiKey: envKey('AUI_NETWORK_API_KEY'),
   ...(baseUrl ? { baseUrl } : {}),
-  authorize: async (request) => {
+  authorize: (request) => {
     // PLACEHOLDER — replace with your session lookup (a signed cookie, a JWT, …).
     // A plain header is only trustworthy behind a gateway that sets it; never from the browser.
     const userId = request.headers.get('x-demo-user');

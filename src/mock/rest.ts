@@ -135,7 +135,7 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
     path: url.pathname,
     query: queryRecord(url.searchParams),
     headers,
-    body: body.kind === 'json' ? body.value : body.kind === 'invalid' ? body.raw : undefined,
+    body: recordedBody(body),
   });
   const real = (): Reply => route(state, method, url.pathname, headers, url.searchParams, body);
   const fault = state.faults.takeRest(method, url.pathname);
@@ -145,4 +145,11 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
   }
   const r = real();
   write(res, r.status, r.body, r.headers);
+}
+
+/** What a test sees of a request body: the parsed JSON, the raw text when it is not JSON, or nothing. */
+function recordedBody(body: Body): unknown {
+  if (body.kind === 'json') return body.value;
+  if (body.kind === 'invalid') return body.raw;
+  return undefined;
 }

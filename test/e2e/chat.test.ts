@@ -17,7 +17,7 @@ interface Playground {
 // scripts/playground.mjs is plain JS (no declarations): import it by URL with its shape spelled out.
 const playgroundModule = new URL('../../scripts/playground.mjs', import.meta.url).href;
 const { startPlayground } = (await import(playgroundModule)) as {
-  startPlayground(options: { port: number; frameDelayMs?: number; quiet?: boolean }): Promise<Playground>;
+  startPlayground: (options: { port: number; frameDelayMs?: number; quiet?: boolean }) => Promise<Playground>;
 };
 
 const RESULTS = new URL('../../test-results/', import.meta.url);

@@ -106,8 +106,8 @@ function serve(name: string, command: string, args: string[]): Promise<Call> {
       const origin = `http://127.0.0.1:${port}`;
       resolve((path, init) => fetch(origin + path, init));
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`${name} could not be started: ${error.message}`));

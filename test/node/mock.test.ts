@@ -52,8 +52,8 @@ function turn(
   return new Promise((resolve, reject) => {
     ws.on('error', (e) => (out.close ? undefined : reject(e)));
     ws.on('open', () => ws.send(JSON.stringify(msg)));
-    ws.on('message', (data) => {
-      const s = String(data);
+    ws.on('message', (data: Buffer) => {
+      const s = data.toString('utf8');
       out.raw.push(s);
       let f: any;
       try {

@@ -337,7 +337,7 @@ test('official-SDK failure: an in-flight turn is not lost when the socket drops'
   );
 });
 
-test('official-SDK failure: the key-bearing socket URL never reaches a log line', async () => {
+test('official-SDK failure: the key-bearing socket URL never reaches a log line', () => {
   assert.ok(logLines.length > 20, 'debug logging was on for this file');
   for (const line of logLines) {
     assert.ok(!line.includes(TEST_KEY), line);

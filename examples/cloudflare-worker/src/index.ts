@@ -14,7 +14,7 @@ const baseUrl = (env as Partial<Env>).AUI_BASE_URL;
 const handler = createAuiHandler<Env>({
   apiKey: (env) => env.AUI_NETWORK_API_KEY,
   ...(baseUrl ? { baseUrl } : {}),
-  authorize: async (request) => {
+  authorize: (request) => {
     // PLACEHOLDER — replace with your session check (Cloudflare Access JWT, a signed cookie, …).
     // A plain header is only trustworthy behind a gateway that sets it; never from the browser.
     const userId = request.headers.get('x-demo-user');

@@ -9,7 +9,7 @@ const baseUrl = process.env.AUI_BASE_URL; // optional: another AUI deployment, o
 const handler = createAuiHandler({
   apiKey: envKey('AUI_NETWORK_API_KEY'),
   ...(baseUrl ? { baseUrl } : {}),
-  authorize: async (request) => {
+  authorize: (request) => {
     // PLACEHOLDER — replace with your session lookup, e.g. `(await getSession(request.headers.get('Cookie'))).get('userId')`.
     // A plain header is only trustworthy behind a gateway that sets it; never from the browser.
     const userId = request.headers.get('x-demo-user');

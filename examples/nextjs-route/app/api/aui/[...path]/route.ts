@@ -9,7 +9,7 @@ const baseUrl = process.env.AUI_BASE_URL; // optional: another AUI deployment, o
 export const { GET, POST } = createAuiHandler({
   apiKey: envKey('AUI_NETWORK_API_KEY'), // read on each request, so `next build` needs no key
   ...(baseUrl ? { baseUrl } : {}),
-  authorize: async (request) => {
+  authorize: (request) => {
     // PLACEHOLDER — replace with your own session lookup (Auth.js `auth()`, a signed cookie, …).
     // A plain header is only trustworthy behind a gateway that sets it; never from the browser.
     const userId = request.headers.get('x-demo-user');
