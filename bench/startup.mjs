@@ -52,7 +52,11 @@ function once(source) {
 }
 
 const times = { sdk: [], raw: [] };
-for (let i = 0; i < 2; i++) (await once(sdk), await once(raw)); // warm the disk cache
+// Warm the disk cache.
+for (let i = 0; i < 2; i++) {
+  await once(sdk);
+  await once(raw);
+}
 for (let i = 0; i < runs; i++) {
   const order = i % 2 ? ['raw', 'sdk'] : ['sdk', 'raw'];
   for (const side of order) times[side].push(await once(side === 'sdk' ? sdk : raw));

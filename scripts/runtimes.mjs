@@ -23,9 +23,9 @@
 //          --verbose           (print every runtime's output)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { delimiter, dirname, join, relative, sep } from 'node:path';
+import { delimiter, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -460,14 +460,16 @@ function packageVersion(name) {
 
 async function runOne(runtime, staged) {
   const started = Date.now();
-  let version = '?';
+  let version;
   let mock;
   let child;
   try {
     try {
       version = runtime.version();
     } catch (error) {
-      throw new Error(`cannot start: ${firstLine(error.stderr?.toString() || error.message)}`);
+      throw new Error(`cannot start: ${firstLine(error.stderr?.toString() || error.message)}`, {
+        cause: error,
+      });
     }
     await runtime.prepare?.();
     mock = await staged.startMockAui({ apiKey: KEY });
@@ -687,7 +689,7 @@ for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-let code = 1;
+let code;
 try {
   code = await main();
 } finally {
