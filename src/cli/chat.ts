@@ -3,11 +3,10 @@
  * the suggestion whose number was typed) as a turn, and leaves on /exit, Ctrl-D or Ctrl-C at
  * the prompt. On a terminal readline draws the `you ›` prompt; from a pipe the CLI echoes the
  * line itself, so a transcript reads the same.
- * Imports: ./args, ./conversation, ./interrupts, ./render, ./terminal.
+ * Imports: ./conversation, ./interrupts, ./render, ./terminal.
  */
 import { createInterface } from 'node:readline';
-import type { ChatOptions } from './args.ts';
-import { openConversation } from './conversation.ts';
+import { type ChatOptions, openConversation } from './conversation.ts';
 import { Interrupts } from './interrupts.ts';
 import { printUserLine, youPrefix } from './render.ts';
 import type { Terminal } from './terminal.ts';

@@ -5,14 +5,20 @@
  * cards and numbered suggestions, and closes everything in order.
  * Imports: the SDK's public entry, ./args, ./backend, ./interrupts, ./render, ./terminal, ./turn.
  */
-import { randomUUID } from 'node:crypto';
 import { type Message, type Session, type StateChange, type Task, VERSION } from '../index.node.ts';
-import type { ChatOptions } from './args.ts';
-import { type Backend, openBackend } from './backend.ts';
+import type { Endpoint } from './args.ts';
+import { type Backend, defaultUser, openBackend } from './backend.ts';
 import type { Interrupts } from './interrupts.ts';
 import { printAgentLine, printBanner, printProducts, printSuggestions } from './render.ts';
 import type { Terminal } from './terminal.ts';
 import { streamTurn } from './turn.ts';
+
+export interface ChatOptions extends Endpoint {
+  /** Play the scripted conversation instead of reading lines. */
+  demo: boolean;
+  user?: string;
+  task?: string;
+}
 
 /** How long closing may wait for the session and the mock before the CLI moves on. */
 const CLOSE_TIMEOUT_MS = 2_000;
@@ -31,7 +37,7 @@ export async function openConversation(
   options: ChatOptions,
   interrupts: Interrupts,
 ): Promise<Conversation> {
-  const backend = await openBackend(options, term);
+  const backend = await openBackend(options, term, 'aui-messaging chat --mock');
   printBanner(term, VERSION, backend.where, options.demo ? 'demo' : 'chat');
   const session = backend.aui.session();
   const states = new StateNotes(term);
@@ -45,10 +51,7 @@ export async function openConversation(
       task = await backend.aui.tasks.get(options.task, { signal });
       term.note(`continuing task ${task.id}`);
     } else {
-      task = await backend.aui.tasks.create(
-        { user_id: options.user ?? `cli-${randomUUID().slice(0, 8)}` },
-        { signal },
-      );
+      task = await backend.aui.tasks.create({ user_id: options.user ?? defaultUser() }, { signal });
       term.note(`task ${task.id}`);
       if (task.welcome_message) printAgentLine(term, task.welcome_message);
     }

@@ -3,11 +3,10 @@
  * the welcome and its suggestions, one product question streamed with its cards, then the
  * first follow-up suggestion "picked" and streamed too; then everything is closed. On a
  * terminal it types the user's lines and pauses a little between steps; in a pipe it does not.
- * Imports: ./args, ./conversation, ./interrupts, ./render, ./terminal.
+ * Imports: ./conversation, ./interrupts, ./render, ./terminal.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChatOptions } from './args.ts';
-import { openConversation } from './conversation.ts';
+import { type ChatOptions, openConversation } from './conversation.ts';
 import { Interrupts } from './interrupts.ts';
 import { youPrefix } from './render.ts';
 import type { Terminal } from './terminal.ts';

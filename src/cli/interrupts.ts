@@ -2,8 +2,10 @@
  * cli/interrupts — what Ctrl-C means. With a turn in flight it aborts that turn; otherwise
  * it asks the CLI to exit (the `signal` aborts: readline closes, REST calls stop); once an
  * exit is under way, another Ctrl-C exits at once. SIGTERM asks for a clean exit too.
- * Imports: node builtins only.
+ * Imports: ./args.
  */
+
+import { Interrupted } from './args.ts';
 
 export class Interrupts {
   readonly #exit = new AbortController();
@@ -58,5 +60,22 @@ export class Interrupts {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     };
+  }
+}
+
+/**
+ * Runs `work` with Ctrl-C and SIGTERM wired to `signal`; when it fails because the user
+ * interrupted it, throws `Interrupted` (exit code 130) instead of the abort error.
+ */
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupts = new Interrupts();
+  const uninstall = interrupts.install();
+  try {
+    return await work(interrupts.signal);
+  } catch (error) {
+    if (interrupts.signal.aborted) throw new Interrupted();
+    throw error;
+  } finally {
+    uninstall();
   }
 }

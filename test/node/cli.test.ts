@@ -1,57 +1,17 @@
-// The `aui-messaging` CLI as a user runs it: child processes of `node --import tsx
-// src/cli/index.ts`, against the embedded mock (--mock) or a mock this file starts. Asserts on
-// exit codes and the transcript; never on timing. Run: node --import tsx --test test/node/cli.test.ts
+// `aui-messaging chat` as a user runs it: child processes of the built CLI (dist/cli.js),
+// against the embedded mock (--mock) or a mock this file starts. Asserts on exit codes and the
+// transcript; never on timing. Run (after `npm run build`): node --import tsx --test test/node/cli.test.ts
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { startMockAui } from '../../src/mock/index.ts';
 import { defaultReply } from '../../src/mock/messages.ts';
 import { WELCOME_MESSAGE, WELCOME_SUGGESTIONS } from '../../src/mock/store.ts';
+import { assertNoLeaks, cli } from './cli-run.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LEAKS = ['test-key', 'network_api_key'];
 // What --demo asks first (src/cli/demo.ts); a literal so this file does not load the SDK.
 const DEMO_QUESTION = "I'm looking for a built-in microwave, at least 20 liters";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-  if (!options.env?.AUI_NETWORK_API_KEY) delete env.AUI_NETWORK_API_KEY;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-function assertNoLeaks(run: Run, ...secrets: string[]): void {
-  for (const text of [run.stdout, run.stderr]) {
-    for (const leak of [...LEAKS, ...secrets])
-      assert.ok(!text.includes(leak), `output contains ${leak}:\n${text}`);
-    assert.doesNotMatch(text, /\n\s+at .+:\d+:\d+/, 'output contains a stack trace');
-  }
-}
-
-// All children start at once: each pays tsx's start-up, in parallel.
+// All children start at once: each pays Node's start-up, in parallel.
 const demo = cli(['chat', '--mock', '--demo']);
 const piped = cli(['chat', '--mock', '--user', 'cli-test'], { input: 'microwave, please\n2\n/exit\n' });
 const help = cli(['--help']);
