@@ -1,8 +1,8 @@
 /**
  * cli/conversation — one conversation, shared by the interactive chat and the demo: opens the
- * backend and one long-lived `aui.session()`, creates (or continues) the task and prints the
- * welcome, shows the session's reconnecting state on stderr, streams each turn and prints its
- * cards and numbered suggestions, and closes everything in order.
+ * backend, creates (or continues) the task and prints the welcome, then opens one long-lived
+ * `aui.session()` (only once REST has answered), shows its reconnecting state on stderr, streams
+ * each turn and prints its cards and numbered suggestions, and closes everything in order.
  * Imports: the SDK's public entry, ./args, ./backend, ./interrupts, ./render, ./terminal, ./turn.
  */
 import { type Message, type Session, type StateChange, type Task, VERSION } from '../index.node.ts';
@@ -39,11 +39,6 @@ export async function openConversation(
 ): Promise<Conversation> {
   const backend = await openBackend(options, term, 'aui-messaging chat --mock');
   printBanner(term, VERSION, backend.where, options.demo ? 'demo' : 'chat');
-  const session = backend.aui.session();
-  const states = new StateNotes(term);
-  session.on('state', (change) => states.show(change));
-  const close = once(() => shutdown(session, backend));
-
   let task: Task;
   try {
     const signal = interrupts.signal;
@@ -56,9 +51,15 @@ export async function openConversation(
       if (task.welcome_message) printAgentLine(term, task.welcome_message);
     }
   } catch (error) {
-    await close();
+    // AUI could not be reached or refused: one line says why (REST names the host and the
+    // cause), with no socket opened to print reconnect notes first.
+    await withTimeout(backend.close());
     throw error;
   }
+  const session = backend.aui.session();
+  const states = new StateNotes(term);
+  session.on('state', (change) => states.show(change));
+  const close = once(() => shutdown(session, backend));
 
   let suggestions: readonly string[] = options.task ? [] : (task.followup_suggestions ?? []);
   printSuggestions(term, suggestions);

@@ -143,13 +143,22 @@ export async function exchange(
   }
 }
 
-/** Why something failed, from where each runtime puts it: the message, its code, its cause's. */
+/**
+ * Why something failed, from where each runtime puts it: the message, its code, its cause's —
+ * each said once (undici's `fetch failed` has the code in its cause's message too):
+ * `fetch failed: connect ECONNREFUSED 127.0.0.1:59999`.
+ */
 export function reasonOf(error: unknown): string {
   const { message, code, cause } = (error ?? {}) as {
     message?: unknown;
     code?: unknown;
     cause?: { message?: unknown; code?: unknown };
   };
-  const parts = [message ?? String(error), code, cause?.code, cause?.message];
-  return parts.filter((part) => typeof part === 'string' && part).join(' ') || 'no reason given';
+  const parts = [message ?? String(error), code, cause?.code, cause?.message].filter(
+    (part): part is string => typeof part === 'string' && part !== '',
+  );
+  const saidElsewhere = (part: string, index: number) =>
+    parts.some((other, otherIndex) => otherIndex !== index && other.includes(part) && other !== part);
+  const distinct = [...new Set(parts)].filter((part) => !saidElsewhere(part, parts.indexOf(part)));
+  return distinct.join(': ') || 'no reason given';
 }

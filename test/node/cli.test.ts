@@ -6,7 +6,17 @@ import { after, test } from 'node:test';
 import { startMockAui } from '../../src/mock/index.ts';
 import { defaultReply } from '../../src/mock/messages.ts';
 import { WELCOME_MESSAGE, WELCOME_SUGGESTIONS } from '../../src/mock/store.ts';
+import { createServer } from 'node:net';
 import { assertNoLeaks, cli } from './cli-run.ts';
+
+/** A loopback port nothing listens on. */
+async function refusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 // What --demo asks first (src/cli/demo.ts); a literal so this file does not load the SDK.
 const DEMO_QUESTION = "I'm looking for a built-in microwave, at least 20 liters";
@@ -17,6 +27,12 @@ const piped = cli(['chat', '--mock', '--user', 'cli-test'], { input: 'microwave,
 const help = cli(['--help']);
 const noKey = cli(['chat']);
 const wrongKey = 'wrong-key-4f2a9c';
+const unreachable = refusedPort().then((port) =>
+  cli(['chat', '--base-url', `http://127.0.0.1:${port}/api/ia-controller`], {
+    env: { AUI_NETWORK_API_KEY: wrongKey },
+    input: 'hello?\n',
+  }).then((run) => ({ run, port })),
+);
 const rejected = startMockAui({ apiKey: 'the-right-key' }).then(async (mock) => {
   after(() => mock.close());
   return cli(['chat', '--base-url', mock.url], { env: { AUI_NETWORK_API_KEY: wrongKey } });
@@ -69,6 +85,22 @@ test('without a key and without --mock: a hint and exit 2', async () => {
   assert.match(run.stderr, /--mock/);
   assert.equal(run.stderr.trim().split('\n').length, 2, run.stderr);
   assertNoLeaks(run);
+});
+
+test('AUI unreachable: one line naming the host and the cause, no reconnect notes, exit 1', async () => {
+  const { run, port } = await unreachable;
+  assert.equal(run.code, 1);
+  const lines = run.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('aui-messaging'));
+  const errors = lines.filter((line) => line.startsWith('✗'));
+  assert.equal(errors.length, 1, run.stderr);
+  assert.match(
+    errors[0]!,
+    new RegExp(`127\\.0\\.0\\.1:${port}.*ECONNREFUSED|ECONNREFUSED.*127\\.0\\.0\\.1:${port}`),
+  );
+  assert.doesNotMatch(run.stderr, /reconnect|connection closed/);
+  assertNoLeaks(run, wrongKey);
 });
 
 test('a rejected key: one line with the error class, exit 1, the key never printed', async () => {
