@@ -110,12 +110,20 @@ class CounterTimeoutError extends Error {
   override name = 'CounterTimeoutError';
 }
 
-/** Waits for a counter that answers asynchronously, but no longer than `ms`. */
+/**
+ * Waits for a counter that answers asynchronously, but no longer than `ms` — a deadline for the
+ * store, not for this process: a busy event loop (a burst of requests) can run the deadline's
+ * timer before it reads a reply that arrived in time, so the timer gives pending I/O one more
+ * turn of the loop before it gives up.
+ */
 async function withDeadline<T>(answer: T | PromiseLike<T>, ms: number): Promise<T> {
   if (!isThenable(answer)) return answer;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CounterTimeoutError(`no answer within ${ms} ms`)), ms);
+    const giveUp = () => reject(new CounterTimeoutError(`no answer within ${ms} ms`));
+    timer = setTimeout(() => {
+      timer = setTimeout(giveUp, 0);
+    }, ms);
   });
   try {
     return await Promise.race([answer, deadline]);

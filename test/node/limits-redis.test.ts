@@ -4,6 +4,7 @@
 // instances sharing one limit, and the failure policy with the server paused (slow) and killed
 // (failing). Each server is started by test/fixtures/redis.ts and stopped after the file.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
@@ -198,6 +199,38 @@ test('a paused (slow) redis-server: fail-open lets turns through after the deadl
   } finally {
     slow.resume();
   }
+});
+
+test('a reply that arrived in time but waits behind a busy event loop is not a timeout', async () => {
+  // The deadline is for the store, not for this process. The hit is sent to a paused server; an
+  // I/O callback then resumes it and keeps the loop busy past the deadline (as a burst of
+  // requests does), so Redis's reply sits unread when the deadline's timer is due.
+  const lagging = await startRedisServer();
+  const inner = redisCounter(await connect(lagging));
+  let entered: () => void = () => undefined;
+  const hitSent = new Promise<void>((resolve) => (entered = resolve));
+  const counter: TurnCounter = {
+    hit(...args) {
+      const answer = inner.hit(...args);
+      entered();
+      return answer;
+    },
+  };
+  const h = proxy({ turnsPerMinute: 5, counterTimeoutMs: 100, counterFailure: 'closed', counter });
+  const task = await taskFor(h, 'gus');
+  lagging.pause();
+  const result = turn(h, 'gus', task);
+  await hitSent;
+  await sleep(20); // the command is on the socket; the deadline is 80 ms away
+  await new Promise<void>((resolve) =>
+    readFile(import.meta.filename, () => {
+      lagging.resume();
+      const until = Date.now() + 300;
+      while (Date.now() < until); // the loop is busy; Redis answers meanwhile
+      resolve();
+    }),
+  );
+  assert.equal((await result).status, 200);
 });
 
 test('a killed redis-server: fail-open lets turns through, fail-closed answers 503, with or without the offline queue', async () => {
