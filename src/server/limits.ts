@@ -12,7 +12,7 @@ import type { AuiHandlerLimits, TurnCount, TurnCounter, TurnRule, TurnWindow } f
 import { memoryCounter } from './windows.ts';
 
 export const TURN_WINDOW_MS = 60_000;
-const DEFAULT_COUNTER_TIMEOUT_MS = 250;
+const DEFAULT_COUNTER_TIMEOUT_MS = 1_000;
 const FAILURE_LOG_INTERVAL_MS = 60_000;
 
 export interface ResolvedLimits {

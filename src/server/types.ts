@@ -78,7 +78,13 @@ export interface AuiHandlerLimits {
    * turn through and logs a warning (at most once a minute); `'closed'` answers 503.
    */
   counterFailure?: 'open' | 'closed';
-  /** How long a turn waits for the counter before `counterFailure` applies. Default 250 ms. */
+  /**
+   * How long a turn waits for the counter before `counterFailure` applies. Default 1000 ms: a
+   * healthy store answers in a few, but a proxy process busy with a burst of requests can take
+   * hundreds to read the reply, and a deadline that fires then would lift the limit (fail-open)
+   * exactly when it is needed. This bounds a store that hangs; one that is down fails at once
+   * when its client says so (node-redis with `disableOfflineQueue: true`).
+   */
   counterTimeoutMs?: number;
 }
 
