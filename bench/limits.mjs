@@ -112,18 +112,27 @@ async function burst(env, counter, users, turnsPerUser) {
   await env.flush();
   const order = shuffled([...tasks.keys()].flatMap((user) => Array(turnsPerUser).fill(user)));
   const started = performance.now();
-  const results = await Promise.all(order.map((user) => turn(env, base, user, tasks.get(user))));
+  const results = await Promise.all(
+    order.map(async (user) => ({ user, ...(await turn(env, base, user, tasks.get(user))) })),
+  );
   const wallMs = Math.round(performance.now() - started);
   const hits = (await hitTimes(env))[base] ?? [];
   const count = (status) => results.filter((r) => r.status === status).length;
+  const acceptedPerUser = new Map();
+  for (const { user, status } of results)
+    if (status === 200) acceptedPerUser.set(user, (acceptedPerUser.get(user) ?? 0) + 1);
+  const others = {};
+  for (const { status } of results)
+    if (![200, 429, 503].includes(status)) others[status] = (others[status] ?? 0) + 1;
   const ms = results.map((r) => r.ms);
   return {
     counter: label(counter),
     turns: results.length,
     accepted: count(200),
+    maxPerUser: Math.max(0, ...acceptedPerUser.values()),
     refused429: count(429),
     failed503: count(503),
-    other: results.length - count(200) - count(429) - count(503),
+    others,
     wallMs,
     p50: round(percentile(ms, 0.5)),
     p99: round(percentile(ms, 0.99)),
@@ -222,21 +231,18 @@ function print(info, report, perUser) {
   out(`load average ${info.loadavgBefore.join(' ')} before → ${info.loadavgAfter.join(' ')} after`);
   const burstTable = (title, rows) => {
     out(`\n${title}\n`);
-    out('| counter | turns | accepted (200) | 429 | 503 | wall ms | p50 ms | p99 ms | hit() p50 / p99 ms |');
-    out('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out(
+      '| counter | turns | accepted (200) | most for one user | 429 | 503 | other | wall ms | p50 ms | p99 ms | hit() p50 / p99 ms |',
+    );
+    out('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|');
     for (const r of rows) {
       const hit = r.hitP50 === null ? '—' : `${r.hitP50} / ${r.hitP99}`;
-      const cells = [
-        r.counter,
-        r.turns,
-        `**${r.accepted}**`,
-        r.refused429,
-        r.failed503,
-        r.wallMs,
-        r.p50,
-        r.p99,
-        hit,
-      ];
+      const other =
+        Object.entries(r.others)
+          .map(([status, n]) => `${n}× ${status}`)
+          .join(', ') || '0';
+      const cells = [r.counter, r.turns, `**${r.accepted}**`, r.maxPerUser, r.refused429, r.failed503, other];
+      cells.push(r.wallMs, r.p50, r.p99, hit);
       out(`| ${cells.join(' | ')} |`);
     }
   };
