@@ -8,7 +8,16 @@ import { AuiClient } from '../client/node.ts';
 import { buildHandler } from './pipeline.ts';
 import type { AuiHandler, AuiHandlerOptions } from './types.ts';
 
-export type { AuiHandler, AuiHandlerLimits, AuiHandlerOptions, AuiUser, TurnCounter } from './types.ts';
+export type {
+  AuiHandler,
+  AuiHandlerLimits,
+  AuiHandlerOptions,
+  AuiUser,
+  TurnCount,
+  TurnCounter,
+  TurnRule,
+  TurnWindow,
+} from './types.ts';
 
 export function createAuiHandler<Env = unknown>(options: AuiHandlerOptions<Env>): AuiHandler<Env> {
   return buildHandler(options, (clientOptions) => new AuiClient(clientOptions));

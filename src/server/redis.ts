@@ -12,8 +12,9 @@ import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
 
 /**
  * The one method `redisCounter` calls: EVAL with keys and arguments, resolving with the script's
- * reply (an array of integers). The official `redis` client (node-redis 4, 5, 6) has it as is.
- * Other clients take a one-line wrapper:
+ * reply (an array of integers). The official `redis` client has it as is (the same signature in
+ * node-redis 4, 5 and 6; tested with 6.4.0). Each call names one key, so a cluster client fits
+ * too. Other clients take a one-line wrapper (not tested here):
  * @example
  * // ioredis
  * redisCounter({ eval: (script, { keys, arguments: args }) => io.eval(script, keys.length, ...keys, ...args) });
