@@ -13,6 +13,10 @@ export const entries = {
   // The `node` condition of ./server: the same handler with the Node client (ws fallback on Node 20).
   'server.node': 'src/server/handler.node.ts',
   'server/node': 'src/server/node-listener.ts',
+  // Shared turn counters: web-standard code that takes the store (a Redis client, a Durable
+  // Object binding) as an argument, so `redis` stays an optional peer and is never imported.
+  'server/redis': 'src/server/redis.ts',
+  'server/cloudflare': 'src/server/cloudflare.ts',
   browser: 'src/browser/proxy-client.ts',
   cli: 'src/cli/index.ts',
 };

@@ -7,7 +7,16 @@ import { AuiClient } from '../client/node.ts';
 import { buildHandler } from './pipeline.ts';
 import type { AuiHandler, AuiHandlerOptions } from './types.ts';
 
-export type { AuiHandler, AuiHandlerLimits, AuiHandlerOptions, AuiUser, TurnCounter } from './types.ts';
+export type {
+  AuiHandler,
+  AuiHandlerLimits,
+  AuiHandlerOptions,
+  AuiUser,
+  TurnCount,
+  TurnCounter,
+  TurnRule,
+  TurnWindow,
+} from './types.ts';
 
 /**
  * `createAuiHandler` as built for Node (the `node` condition of `aui-messaging/server`): the same

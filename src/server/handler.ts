@@ -8,7 +8,16 @@ import { AuiClient } from '../client/client.ts';
 import { buildHandler } from './pipeline.ts';
 import type { AuiHandler, AuiHandlerOptions } from './types.ts';
 
-export type { AuiHandler, AuiHandlerLimits, AuiHandlerOptions, AuiUser, TurnCounter } from './types.ts';
+export type {
+  AuiHandler,
+  AuiHandlerLimits,
+  AuiHandlerOptions,
+  AuiUser,
+  TurnCount,
+  TurnCounter,
+  TurnRule,
+  TurnWindow,
+} from './types.ts';
 
 /**
  * The AUI proxy for a browser: a Fetch handler that serves `createProxyClient` at `basePath`

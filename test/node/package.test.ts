@@ -1,9 +1,11 @@
 // Build and package checks (issue 4, "Build and package"), on what `npm run build` left in dist/
 // (`npm test` builds before test:node) and on the tarball `npm pack` makes of it:
 //   - the web build — every dist file reachable from the web conditions (workerd, edge-light,
-//     worker, browser, deno, bun) of `.`, `./server` and `./browser`, imports followed through
-//     dist/chunks — never imports ws/isomorphic-ws/node:*, never names Buffer or a bare
-//     `process`, has no eval/new Function and no top-level await;
+//     worker, browser, deno, bun) of `.`, `./server`, `./server/cloudflare` and `./browser`,
+//     imports followed through dist/chunks — never imports ws/isomorphic-ws/node:*, never
+//     names Buffer or a bare `process`, has no eval/new Function and no top-level await;
+//   - `./server/redis` never imports `redis` (an optional peer: the client is an argument) or a
+//     Node built-in;
 //   - importing a web entry (and building its client) starts no timer, no I/O and draws no
 //     random value: Workers forbid all three at module scope;
 //   - publint and @arethetypeswrong/cli pass on the tarball;
@@ -28,7 +30,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const WEB_CONDITIONS = ['workerd', 'edge-light', 'worker', 'browser', 'deno', 'bun'] as const;
-const WEB_ENTRIES = ['.', './server', './browser'] as const;
+const WEB_ENTRIES = ['.', './server', './server/cloudflare', './browser'] as const;
 
 type Target = string | { import?: string; require?: string };
 type ExportsMap = Record<string, Record<string, Target | Record<string, string>>>;
@@ -143,9 +145,12 @@ async function analyse(file: string): Promise<Analysis> {
 }
 
 /** The web entries and every dist file they reach through relative imports. */
-async function webBuild(): Promise<Analysis[]> {
+const webBuild = () => reachableFrom(webEntryFiles());
+
+/** These dist files and every dist file they reach through relative imports. */
+async function reachableFrom(entryFiles: string[]): Promise<Analysis[]> {
   const seen = new Map<string, Analysis>();
-  const queue = webEntryFiles();
+  const queue = [...entryFiles];
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (seen.has(file)) continue;
@@ -176,7 +181,7 @@ function findings(analyses: Analysis[], pattern: RegExp): string[] {
   return out;
 }
 
-describe('the web build (web conditions of ., ./server, ./browser)', () => {
+describe('the web build (web conditions of ., ./server, ./server/cloudflare, ./browser)', () => {
   let web: Analysis[];
   before(async () => {
     web = await webBuild();
@@ -239,6 +244,18 @@ describe('the web build (web conditions of ., ./server, ./browser)', () => {
   });
 });
 
+test('./server/redis imports neither `redis` nor a Node built-in, in either format', async () => {
+  const files = ['server/redis.js', 'server/redis.cjs'].map((file) => join(DIST, file));
+  const bad = (await reachableFrom(files)).flatMap(({ file, specifiers }) =>
+    specifiers
+      .filter(
+        (s) => s === 'redis' || s.startsWith('@redis/') || s.startsWith('node:') || NODE_BUILTINS.has(s),
+      )
+      .map((s) => `${relative(ROOT, file)} imports ${s}`),
+  );
+  assert.deepEqual(bad, []);
+});
+
 /* ------------------------------------------------------------------ module scope */
 
 // Runs in a fresh Node process per entry: instruments every timer, I/O and randomness global,
@@ -266,12 +283,13 @@ const key = 'API_KEY_probe_0123456789';
 if (entry === 'index') new mod.AuiClient({ apiKey: key, baseUrl: 'http://127.0.0.1:9/api' });
 if (entry === 'server') mod.createAuiHandler({ apiKey: key, baseUrl: 'http://127.0.0.1:9/api', authorize: () => null });
 if (entry === 'browser') mod.createProxyClient({ url: 'http://127.0.0.1:9/api/aui' });
+if (entry === 'server/cloudflare') mod.durableObjectCounter({ idFromName: (name) => name, get: () => ({ fetch: () => new Promise(() => {}) }) });
 await new Promise((resolve) => realSetTimeout(resolve, 20));
 console.log(JSON.stringify({ loaded, afterTick, construct: calls }));
 `;
 
 describe('module scope of the web entries: no timer, no I/O, no random value', () => {
-  for (const entry of ['index', 'server', 'browser'] as const) {
+  for (const entry of ['index', 'server', 'server/cloudflare', 'browser'] as const) {
     for (const format of ['js', 'cjs'] as const) {
       test(`dist/${entry}.${format}: importing it (and building its client) calls nothing`, async () => {
         const file = join(DIST, `${entry}.${format}`);
@@ -353,6 +371,8 @@ describe('the packed tarball', () => {
     main: { AuiClient: 'function', AuthenticationError: 'function', MessageStream: 'function' },
     server: { createAuiHandler: 'function' },
     serverNode: { toNodeListener: 'function' },
+    serverRedis: { redisCounter: 'function' },
+    serverCloudflare: { durableObjectCounter: 'function', AuiTurnCounterObject: 'function' },
     browser: { createProxyClient: 'function', AuthenticationError: 'function' },
     mock: { startMockAui: 'function' },
   };
@@ -364,6 +384,8 @@ describe('the packed tarball', () => {
         main: shape(require('aui-messaging'), ['AuiClient', 'AuthenticationError', 'MessageStream']),
         server: shape(require('aui-messaging/server'), ['createAuiHandler']),
         serverNode: shape(require('aui-messaging/server/node'), ['toNodeListener']),
+        serverRedis: shape(require('aui-messaging/server/redis'), ['redisCounter']),
+        serverCloudflare: shape(require('aui-messaging/server/cloudflare'), ['durableObjectCounter', 'AuiTurnCounterObject']),
         browser: shape(require('aui-messaging/browser'), ['createProxyClient', 'AuthenticationError']),
         mock: shape(require('aui-messaging/mock'), ['startMockAui']),
         file: require.resolve('aui-messaging'),
@@ -382,6 +404,8 @@ describe('the packed tarball', () => {
         main: shape(await import('aui-messaging'), ['AuiClient', 'AuthenticationError', 'MessageStream']),
         server: shape(await import('aui-messaging/server'), ['createAuiHandler']),
         serverNode: shape(await import('aui-messaging/server/node'), ['toNodeListener']),
+        serverRedis: shape(await import('aui-messaging/server/redis'), ['redisCounter']),
+        serverCloudflare: shape(await import('aui-messaging/server/cloudflare'), ['durableObjectCounter', 'AuiTurnCounterObject']),
         browser: shape(await import('aui-messaging/browser'), ['createProxyClient', 'AuthenticationError']),
         mock: shape(await import('aui-messaging/mock'), ['startMockAui']),
         file: import.meta.resolve('aui-messaging'),
