@@ -67,8 +67,8 @@ export function toUIMessageStream(
       enqueue(controller, chunks.start(options.taskId));
     },
     async pull(controller) {
-      // An event can make no chunk (an empty delta): read on until one does, or a waiting reader
-      // would never be asked about again.
+      // An event can make no chunk (a correction to exactly the text shown): read on until one does,
+      // or a waiting reader would never be asked about again.
       for (;;) {
         let next: IteratorResult<StreamEvent, undefined>;
         try {

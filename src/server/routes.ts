@@ -10,7 +10,7 @@ export type ProxyRoute = 'createTask' | 'listTasks' | 'taskMessages' | 'send' | 
 /** Every route a handler can serve: the proxy's, or `chat` for `protocol: 'ai-sdk'`. */
 export type RouteName = ProxyRoute | 'chat';
 
-export type RouteMatch =
+type RouteMatch =
   | { kind: 'unknown' }
   | { kind: 'method'; allow: string[] }
   | { kind: 'route'; route: RouteName; allow: string[]; rawId?: string };
