@@ -18,10 +18,13 @@ export const entries = {
   'server/redis': 'src/server/redis.ts',
   'server/cloudflare': 'src/server/cloudflare.ts',
   browser: 'src/browser/proxy-client.ts',
+  // The AI SDK adapter (web build only): its code needs no WebSocket; `ai` is a types-only import.
+  ai: 'src/ai/ui-message-stream.ts',
   cli: 'src/cli/index.ts',
 };
 
-const external = (id) => id.startsWith('node:') || id === 'ws' || id === 'isomorphic-ws';
+// `ai` (an optional peer) is imported for types only: the declarations keep `import type … from 'ai'`.
+const external = (id) => id.startsWith('node:') || id === 'ws' || id === 'isomorphic-ws' || id === 'ai';
 
 export default [
   {

@@ -4,21 +4,22 @@
 // the allowlisted input, `user_id` from `authorize`, and `transform`'s additions; the ids are
 // forced back after `transform` so ownership checked is ownership used. No browser header is
 // ever passed on: the client sends only its own.
-// Imports: client (type), shared/, ./*. Never keys, mock or browser.
+// Imports: client (type), schemas (type), shared/, ./*. Never keys, mock or browser.
 
 import type { AuiClient } from '../client/client.ts';
+import type { Task } from '../schemas/wire.ts';
 import { isRecord } from '../shared/values.ts';
 import { notFound } from './errors.ts';
 import { messageInput, pageInput, taskIdFromPath } from './input.ts';
 import { checkTurnRate, type ResolvedLimits } from './limits.ts';
 import type { Ownership } from './ownership.ts';
 import { json } from './respond.ts';
-import type { RouteName } from './routes.ts';
+import type { ProxyRoute } from './routes.ts';
 import { sseResponse } from './sse.ts';
 import type { AuiHandlerOptions, AuiUser } from './types.ts';
 
 /** What a route's action gets: the request, its checked parts, and the handler's shared state. */
-interface ActionContext {
+export interface ActionContext {
   request: Request;
   url: URL;
   user: AuiUser;
@@ -31,13 +32,9 @@ interface ActionContext {
   headers: Record<string, string>;
 }
 
-export const ACTIONS: Record<RouteName, (ctx: ActionContext) => Promise<Response>> = {
+export const ACTIONS: Record<ProxyRoute, (ctx: ActionContext) => Promise<Response>> = {
   async createTask(ctx) {
-    const { user, client, ownership } = ctx;
-    const params = { ...(await shape(ctx, { user_id: user.userId })), user_id: user.userId };
-    const task = await client.tasks.create(params, signal(ctx));
-    ownership.remember(user.userId, task.id);
-    return json(task, 200, ctx.headers);
+    return json(await newTask(ctx), 200, ctx.headers);
   },
 
   async listTasks(ctx) {
@@ -66,6 +63,15 @@ export const ACTIONS: Record<RouteName, (ctx: ActionContext) => Promise<Response
   },
 };
 
+/** A task for the signed-in user (also a new chat's, with `protocol: 'ai-sdk'`), remembered as theirs. */
+export async function newTask(ctx: ActionContext): Promise<Task> {
+  const { user, client, ownership } = ctx;
+  const params = { ...(await shape(ctx, { user_id: user.userId })), user_id: user.userId };
+  const task = await client.tasks.create(params, signal(ctx));
+  ownership.remember(user.userId, task.id);
+  return task;
+}
+
 /** The checks and body shared by `/messages` and `/messages/stream`. */
 async function turn(ctx: ActionContext): Promise<TurnParams> {
   const input = messageInput(ctx.body, ctx.limits.maxTextLength);
@@ -75,14 +81,17 @@ async function turn(ctx: ActionContext): Promise<TurnParams> {
   return { ...(await shape(ctx, input)), task_id: input.task_id } as TurnParams;
 }
 
-type TurnParams = { task_id: string; text: string } & Record<string, unknown>;
+export type TurnParams = { task_id: string; text: string } & Record<string, unknown>;
 
-async function mustOwn(ctx: ActionContext, task_id: string): Promise<void> {
+export async function mustOwn(ctx: ActionContext, task_id: string): Promise<void> {
   if (!(await ctx.ownership.owns(ctx.client, ctx.user.userId, task_id, ctx.request.signal))) throw notFound();
 }
 
 /** The app's `transform`, given a copy of the allowlisted body: the only way extras reach AUI. */
-async function shape(ctx: ActionContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function shape(
+  ctx: ActionContext,
+  body: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   if (!ctx.transform) return body;
   const out = await ctx.transform({ ...body }, ctx.user);
   if (!isRecord(out)) throw new TypeError('transform must return an object.');

@@ -22,7 +22,8 @@ export type {
 /**
  * The AUI proxy for a browser: a Fetch handler that serves `createProxyClient` at `basePath`
  * (`POST /tasks`, `GET /tasks`, `GET /tasks/:id/messages`, `POST /messages`,
- * `POST /messages/stream` as SSE) and keeps the network key on the server. Each request is
+ * `POST /messages/stream` as SSE) — or, with `protocol: 'ai-sdk'`, the AI SDK's `useChat` at
+ * `POST {basePath}` — and keeps the network key on the server. Each request is
  * checked in this order: unknown path 404; wrong method 405 with `allow` (with `cors` on, an
  * OPTIONS preflight is answered here); a cross-site request 403 (unless `cors` lists its
  * origin); `authorize` returning null 401; a POST that is not `application/json` 415; a body
@@ -37,6 +38,9 @@ export type {
  * @example
  * // Next.js (App Router), app/api/aui/[...path]/route.ts
  * export const { GET, POST } = createAuiHandler({ apiKey: envKey('AUI_NETWORK_API_KEY'), authorize });
+ *
+ * // Next.js, app/api/chat/route.ts: the endpoint of the AI SDK's useChat<AuiUIMessage>() (aui-messaging/ai)
+ * export const { POST } = createAuiHandler({ protocol: 'ai-sdk', apiKey: envKey('AUI_NETWORK_API_KEY'), authorize });
  *
  * // Cloudflare Workers (and Deno, Bun): the key from the bindings
  * const handler = createAuiHandler<Env>({ apiKey: (env) => env.AUI_NETWORK_API_KEY, authorize });

@@ -19,7 +19,8 @@ export function taskIdFromPath(raw: string): string {
   return checkId(id);
 }
 
-function checkId(id: unknown): string {
+/** A task id from a body (a chat's metadata included): the id itself, or 404 when malformed. */
+export function checkId(id: unknown): string {
   if (typeof id !== 'string' || !ID.test(id)) throw notFound();
   return id;
 }

@@ -2,27 +2,39 @@
 // 404, wrong method 405 (or a CORS preflight), cross-site 403, missing auth 401, non-JSON POST
 // 415, oversized body 413; then the route's own checks (bad id 404, another user's task 404,
 // turn limit 429) in ./actions. Every failure becomes a public error (./errors). Shared by the
-// web and Node builds of the handler, which differ only in how a client is made.
+// web and Node builds of the handler, which differ only in how a client is made. With
+// `protocol: 'ai-sdk'` the same checks guard the one `useChat` route (./chat) instead.
 // Imports: errors/, ./*. Never keys, mock or browser.
 
 import { InvalidRequestError } from '../errors/errors.ts';
 import { ACTIONS } from './actions.ts';
 import { readJson, requireJson } from './body.ts';
+import { chat, CHAT_BASE_PATH, CHAT_MAX_BODY_BYTES, chatErrorResponse } from './chat.ts';
 import { notFound, publicError, Refusal } from './errors.ts';
 import { resolveLimits } from './limits.ts';
 import { checkOrigin, corsHeaders, preflight } from './origin.ts';
 import { Ownership } from './ownership.ts';
 import { errorResponse } from './respond.ts';
-import { matchRoute, normaliseBase } from './routes.ts';
+import { matchChatRoute, matchRoute, normaliseBase } from './routes.ts';
 import type { AuiHandler, AuiHandlerOptions } from './types.ts';
 import { type MakeClient, upstreamClients } from './upstream.ts';
+
+const ROUTES = { ...ACTIONS, chat };
 
 export function buildHandler<Env>(options: AuiHandlerOptions<Env>, make: MakeClient): AuiHandler<Env> {
   // Checked once, at creation: a proxy without authorize would hand the key to anyone.
   if (typeof options?.authorize !== 'function')
     throw new InvalidRequestError('createAuiHandler: `authorize` is required.', ['authorize']);
-  const base = normaliseBase(options.basePath ?? '/api/aui');
-  const limits = resolveLimits(options.limits);
+  const protocol = options.protocol ?? 'aui';
+  if (protocol !== 'aui' && protocol !== 'ai-sdk')
+    throw new InvalidRequestError("createAuiHandler: `protocol` must be 'aui' or 'ai-sdk'.", ['protocol']);
+  const forChat = protocol === 'ai-sdk';
+  const base = normaliseBase(options.basePath ?? (forChat ? CHAT_BASE_PATH : '/api/aui'));
+  const limits = resolveLimits(
+    forChat ? { maxBodyBytes: CHAT_MAX_BODY_BYTES, ...options.limits } : options.limits,
+  );
+  const matchPath = forChat ? matchChatRoute : matchRoute;
+  const answerError = forChat ? chatErrorResponse : errorResponse;
   const origins = options.cors ? new Set(options.cors.origins) : undefined;
   const ownership = new Ownership();
   const clientFor = upstreamClients(options, make);
@@ -31,7 +43,7 @@ export function buildHandler<Env>(options: AuiHandlerOptions<Env>, make: MakeCli
     let headers: Record<string, string> = {};
     try {
       const url = new URL(request.url);
-      const match = matchRoute(url.pathname, base, request.method);
+      const match = matchPath(url.pathname, base, request.method);
       if (match.kind === 'unknown') throw notFound();
       headers = corsHeaders(request, origins);
       if (request.method === 'OPTIONS' && origins) return preflight(request, origins, match.allow);
@@ -48,7 +60,7 @@ export function buildHandler<Env>(options: AuiHandlerOptions<Env>, make: MakeCli
         body = await readJson(request, limits.maxBodyBytes);
       }
       const client = await clientFor(env);
-      return await ACTIONS[match.route]({
+      return await ROUTES[match.route]({
         request,
         url,
         user,
@@ -61,7 +73,7 @@ export function buildHandler<Env>(options: AuiHandlerOptions<Env>, make: MakeCli
         headers,
       });
     } catch (error) {
-      return errorResponse(publicError(error), headers);
+      return answerError(publicError(error), headers);
     }
   }
 

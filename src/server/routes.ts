@@ -1,11 +1,14 @@
-// server/routes — the proxy's five routes and nothing else, matched on the URL path: which
-// route a request names, or that the path is unknown (404), or that the method is wrong (405
-// with `allow`). The task id stays exactly as it arrived (still percent-encoded); checking it
-// is a later step. Imports shared/ only.
+// server/routes — the proxy's five routes and nothing else (or, with `protocol: 'ai-sdk'`, the
+// one `useChat` route), matched on the URL path: which route a request names, or that the path
+// is unknown (404), or that the method is wrong (405 with `allow`). The task id stays exactly as
+// it arrived (still percent-encoded); checking it is a later step. Imports shared/ only.
 
 import { withoutTrailingSlashes } from '../shared/values.ts';
 
-export type RouteName = 'createTask' | 'listTasks' | 'taskMessages' | 'send' | 'stream';
+/** The routes `createProxyClient` calls. */
+export type ProxyRoute = 'createTask' | 'listTasks' | 'taskMessages' | 'send' | 'stream';
+/** Every route a handler can serve: the proxy's, or `chat` for `protocol: 'ai-sdk'`. */
+export type RouteName = ProxyRoute | 'chat';
 
 type RouteMatch =
   | { kind: 'unknown' }
@@ -13,7 +16,7 @@ type RouteMatch =
   | { kind: 'route'; route: RouteName; allow: string[]; rawId?: string };
 
 // Path under the base → method → route. `:id` is the one path parameter.
-const TABLE: Array<{ path: string[]; methods: Record<string, RouteName> }> = [
+const TABLE: Array<{ path: string[]; methods: Record<string, ProxyRoute> }> = [
   { path: ['tasks'], methods: { GET: 'listTasks', POST: 'createTask' } },
   { path: ['tasks', ':id', 'messages'], methods: { GET: 'taskMessages' } },
   { path: ['messages'], methods: { POST: 'send' } },
@@ -46,4 +49,11 @@ export function matchRoute(pathname: string, base: string, method: string): Rout
     return rawId === undefined ? { kind: 'route', route, allow } : { kind: 'route', route, allow, rawId };
   }
   return { kind: 'unknown' };
+}
+
+/** `protocol: 'ai-sdk'`: `POST {base}` itself, the URL `useChat` posts to, and nothing else. */
+export function matchChatRoute(pathname: string, base: string, method: string): RouteMatch {
+  if (pathname !== (base || '/')) return { kind: 'unknown' };
+  if (method !== 'POST') return { kind: 'method', allow: ['POST'] };
+  return { kind: 'route', route: 'chat', allow: ['POST'] };
 }

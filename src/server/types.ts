@@ -57,11 +57,14 @@ export interface TurnCounter {
 
 /** The proxy's limits: request size, text length and turns per user per minute. */
 export interface AuiHandlerLimits {
-  /** Request body cap, enforced while reading. Default 64 KiB. */
+  /**
+   * Request body cap, enforced while reading. Default 64 KiB; 1 MiB with `protocol: 'ai-sdk'`,
+   * since `useChat` posts the whole conversation with every message.
+   */
   maxBodyBytes?: number;
   /** Cap on `text` (UTF-16 code units). Default 16 000. */
   maxTextLength?: number;
-  /** Turns (`/messages`, `/messages/stream`) per user per minute. Default: no limit. */
+  /** Turns (`/messages`, `/messages/stream`, a `useChat` message) per user per minute. Default: no limit. */
   turnsPerMinute?: number;
   /**
    * `'fixed'` (default) counts per calendar-like minute from a user's first turn: cheapest (one
@@ -110,8 +113,22 @@ export interface AuiHandlerOptions<Env = unknown> {
   baseUrl?: string;
   /** Another AUI deployment's WebSocket URL, used with `apiKey`. Default: `baseUrl` as ws(s), with the session path. */
   wsUrl?: string;
-  /** Where the routes live: `{basePath}/tasks`, `{basePath}/messages`, …. Default `'/api/aui'`. */
+  /**
+   * Where the routes live: `{basePath}/tasks`, `{basePath}/messages`, …. Default `'/api/aui'`.
+   * With `protocol: 'ai-sdk'`, the one route's own path; default `'/api/chat'` (`useChat`'s default).
+   */
   basePath?: string;
+  /**
+   * What the handler speaks. `'aui'` (default): the five routes `createProxyClient` calls.
+   * `'ai-sdk'`: the route the Vercel AI SDK's `useChat` posts to, `POST {basePath}`, answered with
+   * a UI message stream (see `toUIMessageStream` in `aui-messaging/ai`). It sends the last user
+   * message to the chat's AUI task — created for the signed-in user on the chat's first message,
+   * and named in each answer's `message.metadata.taskId`, which `useChat` posts back with the
+   * conversation — under the same checks as the other routes (ownership, limits, CSRF; extras
+   * only from `transform`). Its refusals are plain text, which `useChat` shows as `error.message`.
+   * Throws `InvalidRequestError` at creation for any other value.
+   */
+  protocol?: 'aui' | 'ai-sdk';
   /**
    * Required: who is calling. Return `{ userId }` for a signed-in user, or `null` to answer 401
    * (the app's own session: a cookie, a JWT, Auth.js `auth()`). Runs after the path, method and
@@ -120,8 +137,9 @@ export interface AuiHandlerOptions<Env = unknown> {
   authorize: (request: Request, env?: Env) => AuiUser | null | Promise<AuiUser | null>;
   /**
    * The only way `agent`, `agent_variables` or `context` reach AUI: gets a copy of the body after
-   * the browser's own extras were dropped (`{ user_id }` for a new task, `{ task_id, text }` for a turn)
-   * and returns what goes upstream (`user_id` and `task_id` are put back after it). Default: none.
+   * the browser's own extras were dropped (`{ user_id }` for a new task, `{ task_id, text }` for a turn;
+   * a `useChat` message that starts a chat makes both calls) and returns what goes upstream
+   * (`user_id` and `task_id` are put back after it). Default: none.
    */
   transform?: (
     body: Record<string, unknown>,

@@ -1,7 +1,7 @@
 // Build and package checks (issue 4, "Build and package"), on what `npm run build` left in dist/
 // (`npm test` builds before test:node) and on the tarball `npm pack` makes of it:
 //   - the web build — every dist file reachable from the web conditions (workerd, edge-light,
-//     worker, browser, deno, bun) of `.`, `./server`, `./server/cloudflare` and `./browser`,
+//     worker, browser, deno, bun) of `.`, `./server`, `./server/cloudflare`, `./browser` and `./ai`,
 //     imports followed through dist/chunks — never imports ws/isomorphic-ws/node:*, never
 //     names Buffer or a bare `process`, has no eval/new Function and no top-level await;
 //   - `./server/redis` never imports `redis` (an optional peer: the client is an argument) or a
@@ -30,7 +30,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const BIN = join(ROOT, 'node_modules', '.bin');
 const WEB_CONDITIONS = ['workerd', 'edge-light', 'worker', 'browser', 'deno', 'bun'] as const;
-const WEB_ENTRIES = ['.', './server', './server/cloudflare', './browser'] as const;
+const WEB_ENTRIES = ['.', './server', './server/cloudflare', './browser', './ai'] as const;
 
 type Target = string | { import?: string; require?: string };
 type ExportsMap = Record<string, Record<string, Target | Record<string, string>>>;
@@ -181,7 +181,7 @@ function findings(analyses: Analysis[], pattern: RegExp): string[] {
   return out;
 }
 
-describe('the web build (web conditions of ., ./server, ./server/cloudflare, ./browser)', () => {
+describe('the web build (web conditions of ., ./server, ./server/cloudflare, ./browser, ./ai)', () => {
   let web: Analysis[];
   before(async () => {
     web = await webBuild();
@@ -260,7 +260,7 @@ test('./server/redis imports neither `redis` nor a Node built-in, in either form
 
 // Runs in a fresh Node process per entry: instruments every timer, I/O and randomness global,
 // loads the entry (and so its chunks), then builds a client the way a Worker does at module
-// scope, and prints what was called. The instruments never call through, so nothing can leak.
+// scope (`ai` has none: its one function runs per request), and prints what was called. The instruments never call through, so nothing can leak.
 const PROBE = String.raw`
 const calls = [];
 const realSetTimeout = setTimeout;
@@ -289,7 +289,7 @@ console.log(JSON.stringify({ loaded, afterTick, construct: calls }));
 `;
 
 describe('module scope of the web entries: no timer, no I/O, no random value', () => {
-  for (const entry of ['index', 'server', 'server/cloudflare', 'browser'] as const) {
+  for (const entry of ['index', 'server', 'server/cloudflare', 'browser', 'ai'] as const) {
     for (const format of ['js', 'cjs'] as const) {
       test(`dist/${entry}.${format}: importing it (and building its client) calls nothing`, async () => {
         const file = join(DIST, `${entry}.${format}`);
@@ -375,6 +375,7 @@ describe('the packed tarball', () => {
     serverCloudflare: { durableObjectCounter: 'function', AuiTurnCounterObject: 'function' },
     browser: { createProxyClient: 'function', AuthenticationError: 'function' },
     mock: { startMockAui: 'function' },
+    ai: { toUIMessageStream: 'function' },
   };
 
   test('require() of every entry works on this Node, and require("aui-messaging") exports AuiClient', async () => {
@@ -388,6 +389,7 @@ describe('the packed tarball', () => {
         serverCloudflare: shape(require('aui-messaging/server/cloudflare'), ['durableObjectCounter', 'AuiTurnCounterObject']),
         browser: shape(require('aui-messaging/browser'), ['createProxyClient', 'AuthenticationError']),
         mock: shape(require('aui-messaging/mock'), ['startMockAui']),
+        ai: shape(require('aui-messaging/ai'), ['toUIMessageStream']),
         file: require.resolve('aui-messaging'),
       }));`;
     const result = JSON.parse(await tool(process.execPath, ['-e', script], installed));
@@ -408,6 +410,7 @@ describe('the packed tarball', () => {
         serverCloudflare: shape(await import('aui-messaging/server/cloudflare'), ['durableObjectCounter', 'AuiTurnCounterObject']),
         browser: shape(await import('aui-messaging/browser'), ['createProxyClient', 'AuthenticationError']),
         mock: shape(await import('aui-messaging/mock'), ['startMockAui']),
+        ai: shape(await import('aui-messaging/ai'), ['toUIMessageStream']),
         file: import.meta.resolve('aui-messaging'),
       }));`;
     const result = JSON.parse(await tool(process.execPath, ['--input-type=module', '-e', script], installed));
