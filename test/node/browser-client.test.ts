@@ -194,7 +194,8 @@ test('429: over turnsPerMinute → RateLimitError with retryAfterMs, for send an
     const error = await rejection(attempt);
     assert.ok(error instanceof RateLimitError);
     assert.equal(error.status, 429);
-    assert.equal(error.retryAfterMs, 60_000);
+    // What is left of the user's one-minute window (the proxy reads it from the window's edge).
+    assert.ok(error.retryAfterMs! > 50_000 && error.retryAfterMs! <= 60_000, String(error.retryAfterMs));
   }
 });
 
