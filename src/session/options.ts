@@ -56,18 +56,21 @@ export const DEFAULTS: ResolvedSessionOptions = Object.freeze({
 
 /** Merges option layers over the defaults: a later layer wins; `undefined` sets nothing. */
 export function resolveSessionOptions(...layers: Array<SessionOptions | undefined>): ResolvedSessionOptions {
-  const reconnect = { ...DEFAULTS.reconnect };
-  const resolved: ResolvedSessionOptions = { ...DEFAULTS, reconnect };
+  const { reconnect, ...timings } = DEFAULTS;
+  return {
+    ...withLayers(timings, layers),
+    reconnect: withLayers(
+      reconnect,
+      layers.map((layer) => layer?.reconnect),
+    ),
+  };
+}
+
+/** A copy of `defaults` with every value a layer sets. */
+function withLayers<T extends object>(defaults: T, layers: Array<Partial<T> | undefined>): T {
+  const merged = { ...defaults };
   for (const layer of layers) {
-    if (!layer) continue;
-    resolved.connectTimeout = layer.connectTimeout ?? resolved.connectTimeout;
-    resolved.idleTimeout = layer.idleTimeout ?? resolved.idleTimeout;
-    resolved.maxQueueBytes = layer.maxQueueBytes ?? resolved.maxQueueBytes;
-    resolved.recoveryTimeout = layer.recoveryTimeout ?? resolved.recoveryTimeout;
-    reconnect.maxRetries = layer.reconnect?.maxRetries ?? reconnect.maxRetries;
-    reconnect.minDelay = layer.reconnect?.minDelay ?? reconnect.minDelay;
-    reconnect.maxDelay = layer.reconnect?.maxDelay ?? reconnect.maxDelay;
-    reconnect.minUptime = layer.reconnect?.minUptime ?? reconnect.minUptime;
+    for (const key of Object.keys(defaults) as Array<keyof T>) merged[key] = layer?.[key] ?? merged[key];
   }
-  return resolved;
+  return merged;
 }
