@@ -54,3 +54,18 @@ test('productsOf unifies cards and options/variants_options', () => {
 test('VERSION matches package.json', () => {
   assert.equal(VERSION, pkg.version);
 });
+
+test('session options: defaults, then each layer in order; undefined sets nothing', async () => {
+  const { resolveSessionOptions, DEFAULTS } = await import('../../src/session/options.ts');
+  assert.deepEqual(resolveSessionOptions(), DEFAULTS);
+  const resolved = resolveSessionOptions({ idleTimeout: 5, reconnect: { maxRetries: 1 } }, undefined, {
+    connectTimeout: undefined,
+    reconnect: { minDelay: 7, maxRetries: 2 },
+  });
+  assert.deepEqual(resolved, {
+    ...DEFAULTS,
+    idleTimeout: 5,
+    reconnect: { ...DEFAULTS.reconnect, maxRetries: 2, minDelay: 7 },
+  });
+  assert.equal(DEFAULTS.reconnect.maxRetries, 10, 'the defaults are never written to');
+});
