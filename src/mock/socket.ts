@@ -10,37 +10,13 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { API_PREFIX } from './faults.ts';
 import { agentMessage, resolveReply, splitChunks, userMessage } from './messages.ts';
 import { headerRecord, queryRecord, type MockState } from './state.ts';
-import { objectId, uuid, type StoredMessage, type StoredTask } from './store.ts';
+import { errorFrame, framesFor } from './frames.ts';
+import { uuid, type StoredMessage, type StoredTask } from './store.ts';
 import type { TurnFault } from './types.ts';
 
 export const SESSION_PATH = `${API_PREFIX}/session`;
-const EVENT = 'thread-message-text-content-updated';
 // Without yielding, one 20,000-frame turn would starve every other socket and timer.
 const YIELD_EVERY = 500;
-
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Content moderation triggered',
-  401: 'Authentication failed',
-  403: 'Forbidden',
-  404: 'Not Found',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-type ErrorSpec = NonNullable<TurnFault['error']>;
-
-function errorFrame(e: ErrorSpec): string {
-  return JSON.stringify({
-    status_code: e.status_code,
-    description: e.description ?? ERROR_DESCRIPTIONS[e.status_code] ?? 'Error',
-    message:
-      e.message ??
-      (e.status_code >= 500 ? 'An unexpected error occurred.' : 'The request could not be processed.'),
-    extra_data: e.extra_data ?? {},
-  });
-}
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
@@ -68,25 +44,6 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,
   );
-}
-
-interface Frames {
-  /** The streaming frame for one text (a delta or a snapshot, per the text mode). */
-  frame(text: string, timestamp: string): string;
-}
-
-function framesFor(state: MockState, channel: string, task_id: string, message_id: string): Frames {
-  if (state.options.envelope === 'flat') {
-    const prefix = `{"event":"${EVENT}","data":{"text":`;
-    return { frame: (text) => `${prefix}${JSON.stringify(text)}}}` };
-  }
-  // Everything but the text and the timestamp is fixed for the turn: build it once.
-  const prefix =
-    `{"channel":{"type":"WEBSOCKET","channel_name":${JSON.stringify(channel)},"event_name":"${EVENT}"},` +
-    `"scope":{"type":"LLM_ACTIVATION_EXECUTION","data":{"status":"SUCCESS"},"context":{` +
-    `"message_id":${JSON.stringify(message_id)},"task_id":${JSON.stringify(task_id)},` +
-    `"interaction_id":"${objectId()}","pillar":"WORKFLOW"}},"data":{"text":`;
-  return { frame: (text, ts) => `${prefix}${JSON.stringify(text)}},"timestamp":"${ts}"}` };
 }
 
 class Connection {
@@ -154,7 +111,11 @@ class Connection {
     const task = state.store.getTask(f.task_id);
     if (!task) return this.fail(422, 'Task not found');
 
-    const fault = state.faults.takeTurn();
+    const fault = state.faults.takeTurn({
+      task_id: task.id,
+      text: f.text,
+      turn: state.store.userTurns(task.id) + 1,
+    });
     if (fault?.kind === 'auth-close') {
       // A server that stored the message and then rejected the key: the client must not resend it blindly.
       if (fault.recordUser === true)
