@@ -63,6 +63,13 @@ function parseBody(raw: string): Body {
   }
 }
 
+/** What `requests` records: the parsed JSON, the raw text when it is not JSON, nothing when empty. */
+function recordedBody(body: Body): unknown {
+  if (body.kind === 'json') return body.value;
+  if (body.kind === 'invalid') return body.raw;
+  return undefined;
+}
+
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   const asked = req.headers['access-control-request-headers'];
   res.writeHead(204, {
@@ -135,7 +142,7 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
     path: url.pathname,
     query: queryRecord(url.searchParams),
     headers,
-    body: body.kind === 'json' ? body.value : body.kind === 'invalid' ? body.raw : undefined,
+    body: recordedBody(body),
   });
   const real = (): Reply => route(state, method, url.pathname, headers, url.searchParams, body);
   const fault = state.faults.takeRest(method, url.pathname);
