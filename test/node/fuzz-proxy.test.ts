@@ -261,7 +261,7 @@ test('random requests: a documented status, a JSON or SSE body, never a throw, n
         mock.reset(); // no fault or task outlives its example
       }
     }),
-    params(150),
+    params(100),
   );
 });
 
@@ -293,7 +293,7 @@ test('the routes themselves, with random bodies and the signed-in user: the same
         }
       },
     ),
-    params(150),
+    params(100),
   );
 });
 
@@ -339,6 +339,6 @@ test('upstream failures on every route reach the browser without the key or upst
         mock.reset();
       }
     }),
-    params(60),
+    params(40),
   );
 });

@@ -198,7 +198,7 @@ test('random turns cut into random chunks decode to the same turn', async () => 
       assertSameTurn(await outcomeOf(MessageStream.fromReadableStream(bodyOf(bytes, at))), sent);
       assertNothingEscaped();
     }),
-    params(300),
+    params(200),
   );
 });
 
@@ -226,7 +226,7 @@ test('real turns from the mock (delta, cumulative, corrected by the final text) 
       assertSameTurn(await outcomeOf(MessageStream.fromReadableStream(bodyOf(bytes, at))), sent);
       assertNothingEscaped();
     }),
-    params(200),
+    params(150),
   );
 });
 
@@ -257,7 +257,7 @@ test('a body cut short before its message ends with TurnInterruptedError; after 
       }
       assertNothingEscaped();
     }),
-    params(300),
+    params(200),
   );
 });
 
