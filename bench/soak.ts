@@ -16,7 +16,8 @@
 // or an unhandled rejection. Heap figures need --expose-gc (the npm script passes it).
 import { parseArgs } from 'node:util';
 import { runInfo } from './common.mjs';
-import { type ModeReport, runMode, type SoakMode } from './soak/run.ts';
+import { runMode } from './soak/run.ts';
+import type { ModeReport, SoakMode } from './soak/tally.ts';
 
 const { values: opt } = parseArgs({
   options: {

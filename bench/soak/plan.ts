@@ -6,6 +6,10 @@
 
 import type { TurnFault } from '../../src/mock/index.ts';
 
+/** The mock's reply to a turn: unique per turn, about a dozen frames long. */
+export const replyTo = (text: string): string =>
+  `Answer to ${text}: one soak reply, streamed in about a dozen small frames.`;
+
 /** A small, fast, seedable PRNG (mulberry32): `Math.random` cannot be seeded. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import type { ModeReport } from '../../bench/soak/run.ts';
+import type { ModeReport } from '../../bench/soak/tally.ts';
 import { clientFor, mockServer, rejection } from '../fixtures/mock.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
