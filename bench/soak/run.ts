@@ -93,7 +93,11 @@ export async function runMode(options: SoakOptions): Promise<ModeReport> {
   refusals.stop();
   const report = tally(mock, records, { mode, seed, turns, durationMs, sessionDeaths });
   report.socketsOpened = mock.sockets.opened - socketsBefore;
-  mock.reset(); // the mock's history is not the client's heap
+  // The heap after: the client's, with the soak's own per-turn data and the mock's history dropped.
+  plans.length = 0;
+  records.length = 0;
+  lastCompleted.clear();
+  mock.reset();
   await mock.close();
   report.heapBeforeMB = heapBeforeMB;
   report.heapAfterMB = heapMB();
