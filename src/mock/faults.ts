@@ -1,7 +1,7 @@
 // Queued fault injection: which queued REST fault or turn fault applies to the next
 // request/turn, and the default error bodies a fault answers with.
 
-import type { RestFault, TurnFault } from './types.ts';
+import type { MockReplyInput, RestFault, TurnFault, TurnFaultChooser } from './types.ts';
 
 export const API_PREFIX = '/api/ia-controller/api/v1/external';
 
@@ -44,6 +44,8 @@ export function restFaultMatches(match: string | undefined, method: string, full
 export class FaultQueues {
   private rest: Queued<RestFault>[] = [];
   private turns: Queued<TurnFault>[] = [];
+  /** Asked for a turn the queue has no fault for. */
+  chooser: TurnFaultChooser | undefined;
 
   addRest(fault: RestFault): void {
     const left = timesOf(fault.times);
@@ -61,13 +63,16 @@ export class FaultQueues {
     return i < 0 ? undefined : consume(this.rest, i);
   }
 
-  takeTurn(): TurnFault | undefined {
-    return this.turns.length === 0 ? undefined : consume(this.turns, 0);
+  /** The next queued turn fault, consumed once; else what the chooser picks for this turn. */
+  takeTurn(turn: MockReplyInput): TurnFault | undefined {
+    if (this.turns.length > 0) return consume(this.turns, 0);
+    return this.chooser?.(turn);
   }
 
   clear(): void {
     this.rest = [];
     this.turns = [];
+    this.chooser = undefined;
   }
 }
 

@@ -22,6 +22,7 @@ export type {
   RecordedRequest,
   RestFault,
   TurnFault,
+  TurnFaultChooser,
 } from './types.ts';
 
 const HOST = '127.0.0.1';
@@ -86,6 +87,9 @@ export async function startMockAui(options: MockAuiOptions = {}): Promise<MockAu
     failTurn(fault) {
       state.faults.addTurn(fault);
     },
+    chooseTurnFaults(choose) {
+      state.faults.chooser = choose;
+    },
     history(task_id) {
       return [...state.store.history(task_id)];
     },
@@ -101,7 +105,7 @@ export async function startMockAui(options: MockAuiOptions = {}): Promise<MockAu
       );
     },
     reset() {
-      // Cleared in place, so arrays a test already holds stay the live ones.
+      // Cleared in place, so arrays a test already holds stay the live ones. Faults go, the chooser too.
       state.requests.length = 0;
       state.sockets.opened = 0;
       state.sockets.messages.length = 0;

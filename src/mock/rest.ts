@@ -63,6 +63,13 @@ function parseBody(raw: string): Body {
   }
 }
 
+/** What `requests` records: the parsed JSON, the raw text when it is not JSON, nothing when empty. */
+function recordedBody(body: Body): unknown {
+  if (body.kind === 'json') return body.value;
+  if (body.kind === 'invalid') return body.raw;
+  return undefined;
+}
+
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   const asked = req.headers['access-control-request-headers'];
   res.writeHead(204, {
@@ -145,11 +152,4 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
   }
   const r = real();
   write(res, r.status, r.body, r.headers);
-}
-
-/** What a test sees of a request body: the parsed JSON, the raw text when it is not JSON, or nothing. */
-function recordedBody(body: Body): unknown {
-  if (body.kind === 'json') return body.value;
-  if (body.kind === 'invalid') return body.raw;
-  return undefined;
 }

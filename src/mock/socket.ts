@@ -96,7 +96,11 @@ class Connection {
     const task = state.store.getTask(f.task_id);
     if (!task) return this.fail(422, 'Task not found');
 
-    const fault = state.faults.takeTurn();
+    const fault = state.faults.takeTurn({
+      task_id: task.id,
+      text: f.text,
+      turn: state.store.userTurns(task.id) + 1,
+    });
     if (fault?.kind === 'auth-close') {
       // A server that stored the message and then rejected the key: the client must not resend it blindly.
       if (fault.recordUser === true)

@@ -142,6 +142,9 @@ export interface TurnFault {
   times?: number;
 }
 
+/** Picks the fault for one turn the mock received, or `undefined` for a clean turn. */
+export type TurnFaultChooser = (turn: MockReplyInput) => TurnFault | undefined;
+
 export interface MockAui {
   /** REST base: `http://127.0.0.1:${port}/api/ia-controller`. */
   url: string;
@@ -157,6 +160,12 @@ export interface MockAui {
   setOptions(o: MockRuntimeOptions): void;
   failRest(fault: RestFault): void;
   failTurn(fault: TurnFault): void;
+  /**
+   * Picks a fault for every turn the `failTurn` queue has none for (the queue wins), from the turn
+   * itself: a seeded soak draws a random fault per turn, and a resent message can be told by its
+   * text. Return `undefined` for a clean turn; pass `undefined` to stop choosing. `reset()` stops it too.
+   */
+  chooseTurnFaults(choose: TurnFaultChooser | undefined): void;
   history(task_id: string): unknown[];
   addHistory(task_id: string, entry: { role: 'user' | 'agent'; text: string }): void;
   /** Clears requests, socket counters, queued faults, tasks and pending delayed writes. */

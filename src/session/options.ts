@@ -4,13 +4,13 @@
 /** How a session gets a new socket after losing one. Backoff is exponential with full jitter. */
 export interface ReconnectOptions {
   /** Failed connects in a row before the session gives up (`APIConnectionError`). Default 10. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Backoff base in ms: the first retry waits up to this long. Default 500. */
-  minDelay?: number;
+  minDelay?: number | undefined;
   /** Backoff cap in ms. Default 10 000. */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** A socket that stayed open this long in ms counts as healthy: the failure count starts again. Default 5 000. */
-  minUptime?: number;
+  minUptime?: number | undefined;
 }
 
 /**
@@ -22,25 +22,25 @@ export interface ReconnectOptions {
  */
 export interface SessionOptions {
   /** ms for the WebSocket handshake before it counts as failed. Default 10 000. */
-  connectTimeout?: number;
+  connectTimeout?: number | undefined;
   /**
    * ms without a frame during a turn before its socket is closed and the turn is recovered from
    * history. Default 90 000 (the API defines no ping).
    */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /** The reconnect policy; see {@link ReconnectOptions}. */
-  reconnect?: ReconnectOptions;
+  reconnect?: ReconnectOptions | undefined;
   /** Bytes of turns waiting to be sent; a turn that would pass it is rejected. Default 1 MiB. */
-  maxQueueBytes?: number;
+  maxQueueBytes?: number | undefined;
   /** ms recovery may spend reading history for an interrupted turn. Default 60 000. */
-  recoveryTimeout?: number;
+  recoveryTimeout?: number | undefined;
 }
 
 /** Every option with its value: what the engine works with after the merge. */
 export interface ResolvedSessionOptions {
   connectTimeout: number;
   idleTimeout: number;
-  reconnect: Required<ReconnectOptions>;
+  reconnect: { maxRetries: number; minDelay: number; maxDelay: number; minUptime: number };
   maxQueueBytes: number;
   recoveryTimeout: number;
 }
@@ -67,7 +67,10 @@ export function resolveSessionOptions(...layers: Array<SessionOptions | undefine
 }
 
 /** A copy of `defaults` with every value a layer sets. */
-function withLayers<T extends object>(defaults: T, layers: Array<Partial<T> | undefined>): T {
+function withLayers<T extends object>(
+  defaults: T,
+  layers: Array<{ [K in keyof T]?: T[K] | undefined } | undefined>,
+): T {
   const merged = { ...defaults };
   for (const layer of layers) {
     for (const key of Object.keys(defaults) as Array<keyof T>) merged[key] = layer?.[key] ?? merged[key];
