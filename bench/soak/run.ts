@@ -239,6 +239,7 @@ async function driveTurn(turn: {
     if (result.message.text !== replyTo(plan.text)) {
       record.outcome = 'wrong reply';
       record.wrongText = result.message.text.slice(0, 40);
+      record.historyAtFailure = historySince(mock, task_id, lastCompleted.get(task_id));
     } else lastCompleted.set(task_id, result.message.text);
   } else {
     const { error } = result;

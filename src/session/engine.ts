@@ -66,7 +66,8 @@ export class Engine {
     this.#options = options;
     this.#kind = kind;
     this.#where = kind === 'one-shot' ? 'messages.stream' : 'session';
-    this.#turns = new TurnQueue(options.maxQueueBytes);
+    // A failed turn's reply is expected for twice the time recovery waits for one.
+    this.#turns = new TurnQueue(options.maxQueueBytes, deps.watermarks, 2 * options.recoveryTimeout);
     const probe = () => this.#probe();
     // A socket is wanted for turns waiting to be sent, and all along by a long-lived session.
     const wanted = () => this.#turns.waiting > 0 || (kind === 'long-lived' && !this.#closing);

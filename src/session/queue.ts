@@ -1,20 +1,26 @@
 // session/queue — a session's turns: the one on the socket (or being recovered), which the others
 // wait behind, and the waiting ones, first in first out within a byte budget. Every way a turn ends
 // goes through here, so a turn always leaves the queue, stops its timers and ends its stream
-// together. Knows no sockets. Imports: errors (types), schemas (types), ./turn.
+// together. Knows no sockets. Imports: errors (types), schemas (types), ./turn, ./watermarks.
 
 import type { AuiError } from '../errors/errors.ts';
 import type { Message } from '../schemas/wire.ts';
 import type { Turn } from './turn.ts';
+import type { WatermarkStore } from './watermarks.ts';
 
 export class TurnQueue {
   readonly #waiting: Turn[] = [];
   readonly #maxBytes: number;
+  readonly #watermarks: WatermarkStore;
+  readonly #replyWait: number;
   #bytes = 0;
   #current: Turn | undefined;
 
-  constructor(maxBytes: number) {
+  /** `replyWait`: how long (ms) a failed turn's reply may still come. */
+  constructor(maxBytes: number, watermarks: WatermarkStore, replyWait: number) {
     this.#maxBytes = maxBytes;
+    this.#watermarks = watermarks;
+    this.#replyWait = replyWait;
   }
 
   /** The turn on the socket or being recovered: nothing else is sent until it is done. */
@@ -59,11 +65,17 @@ export class TurnQueue {
     turn.sink.final(message, recovered);
   }
 
-  /** The turn ends with an error, which says whether AUI got the message (unless it already does). */
+  /**
+   * The turn ends with an error, which says whether AUI got the message (unless it already does).
+   * A sent turn AUI may still answer is remembered for its task: that late reply must never be
+   * taken for a later turn's.
+   */
   fail(turn: Turn, error: AuiError): void {
+    const sent = turn.state !== 'queued';
     error.delivered ??= turn.delivered;
     this.#release(turn);
     turn.sink.fail(error);
+    if (sent && error.delivered !== false) this.#watermarks.awaitReply(turn.params.task_id, this.#replyWait);
   }
 
   /** Back at the head of the queue, before the turns that waited behind it: it is sent again. */

@@ -38,7 +38,9 @@ export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise
   const signal = turn.beginRecovery();
   const { task_id, text } = turn.params;
   const outcome = await recover({
+    task_id,
     text,
+    streamedText: turn.sink.text,
     watermark: turn.watermark,
     frames: turn.sink.frames,
     resent: turn.resent,
@@ -55,7 +57,10 @@ export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise
 }
 
 export interface RecoveryInput {
+  task_id: string;
   text: string;
+  /** The text that streamed before the drop: a reply that does not continue it is not this turn's. */
+  streamedText: string;
   watermark: Watermark | undefined;
   /** Frames of this turn that arrived before the drop: any frame proves AUI had the message. */
   frames: number;
@@ -79,6 +84,7 @@ const CONFIRM_GAP = 2_000;
 const FIRST_POLL = 250;
 const MAX_POLL = 5_000;
 
+/** Polls history until it tells what became of the turn. */
 export async function recover(input: RecoveryInput): Promise<Recovery> {
   const { watermark, signal } = input;
   let delivered: true | 'unknown' = input.frames > 0 ? true : 'unknown';
@@ -97,7 +103,7 @@ export async function recover(input: RecoveryInput): Promise<Recovery> {
     }
     if (history) {
       input.store.noteHistory(history);
-      const reading = readTurn(history, watermark, input.text);
+      const reading = readTurn(history, watermark, input);
       if (reading.kind === 'ambiguous') return { action: 'fail', delivered };
       if (reading.kind === 'replied') return { action: 'deliver', message: reading.reply };
       if (reading.kind === 'received') delivered = true;
@@ -121,19 +127,37 @@ function absentTwice(input: RecoveryInput, delivered: 'unknown'): Recovery {
 }
 
 /**
- * Only [ours] or [ours, reply] after the watermark is unambiguous: any other entry could be a late
- * reply to an earlier turn or another tab's message, and delivering it would put words in the
- * agent's mouth.
+ * What history says of our message: the one user entry with our text after the watermark, and
+ * what follows it. An agent entry right after it is our reply only when it can be nobody else's:
+ * it is the last entry; no earlier message is still unanswered — neither one after the watermark
+ * (more user entries than agent entries before ours) nor an earlier failed turn's (the store
+ * remembers those) — since a late reply to it could land right after ours, and texts alike in their
+ * first words prove nothing; and it continues what already streamed for this turn. Anything else
+ * is ambiguous: delivering it would put words in the agent's mouth.
  */
-function readTurn(history: Message[], watermark: Watermark, text: string): Reading {
+function readTurn(history: Message[], watermark: Watermark, input: RecoveryInput): Reading {
   const after = entriesAfter(history, watermark);
   if (!after) return { kind: 'ambiguous' }; // the watermark entry is gone: cannot tell
-  const [first, second, ...rest] = after;
-  if (!first) return { kind: 'absent' };
-  if (!isFrom(first, 'user') || first.text !== text || rest.length > 0) return { kind: 'ambiguous' };
-  if (!second) return { kind: 'received' };
-  if (!isFrom(second, 'agent')) return { kind: 'ambiguous' };
-  return { kind: 'replied', reply: second };
+  const ours = after.flatMap((entry, index) =>
+    isFrom(entry, 'user') && entry.text === input.text ? [index] : [],
+  );
+  if (ours.length === 0) return { kind: 'absent' };
+  if (ours.length > 1) return { kind: 'ambiguous' }; // our text twice: which one is this turn's?
+  const ourIndex = ours[0]!;
+  const [reply, ...later] = after.slice(ourIndex + 1);
+  if (!reply) return { kind: 'received' };
+  if (later.length > 0 || !isFrom(reply, 'agent')) return { kind: 'ambiguous' };
+  if (hasUnanswered(after.slice(0, ourIndex)) || input.store.awaitsReply(input.task_id))
+    return { kind: 'ambiguous' };
+  if (!reply.text.startsWith(input.streamedText)) return { kind: 'ambiguous' };
+  return { kind: 'replied', reply };
+}
+
+/** More user entries than agent entries: some message among them has no reply yet. */
+function hasUnanswered(entries: Message[]): boolean {
+  const users = entries.filter((entry) => isFrom(entry, 'user')).length;
+  const agents = entries.filter((entry) => isFrom(entry, 'agent')).length;
+  return users > agents;
 }
 
 function entriesAfter(history: Message[], watermark: Watermark): Message[] | undefined {

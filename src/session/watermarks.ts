@@ -20,6 +20,11 @@ const WATERMARKS_KEPT = 1000;
 
 export class WatermarkStore {
   readonly #entries = new Lru<string, Watermark>(WATERMARKS_KEPT);
+  /**
+   * Per task, until when a failed turn's reply may still come: until then an agent entry after a
+   * later message could be that late reply.
+   */
+  readonly #awaitingUntil = new Lru<string, number>(WATERMARKS_KEPT);
   /** Any history read so far held a user entry: the server stores user messages. */
   sawUserEntries = false;
   /** Watermark reads in flight, shared by every session of the client (one read per task). */
@@ -48,8 +53,28 @@ export class WatermarkStore {
     this.#entries.set(task_id, { lastId: history.at(-1)?.id });
   }
 
+  /** What any read of a task's history teaches: does the server store user entries. */
   noteHistory(history: Message[]): void {
     this.sawUserEntries ||= history.some((entry) => isFrom(entry, 'user'));
+  }
+
+  /**
+   * A turn that was sent failed, and its reply may still come within `ms`. Only time ends the wait:
+   * history cannot tell whose a late agent entry is (replies need not come in order, and counting
+   * entries is fooled by another message's late reply).
+   */
+  awaitReply(task_id: string, ms: number): void {
+    const until = Date.now() + ms;
+    this.#awaitingUntil.set(task_id, Math.max(until, this.#awaitingUntil.get(task_id) ?? 0));
+  }
+
+  /** An earlier turn on the task may still be answered. */
+  awaitsReply(task_id: string): boolean {
+    const until = this.#awaitingUntil.get(task_id);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.#awaitingUntil.delete(task_id);
+    return false;
   }
 
   /** A final message moves the watermark past its turn. */

@@ -123,7 +123,7 @@ test('JSON nested up to 12,000 levels deep, in every field a reader looks at: ne
   fc.assert(fc.property(placed(deepJsonText()), readsSafely), params(60));
 });
 
-// (A ResponseValidationError quotes a huge wrong-typed string whole: test/node/found-validation-message-size.test.ts.)
+// (A ResponseValidationError quotes at most 40 characters of a wrong-typed string: test/node/reply-validation-size.test.ts.)
 test('huge strings in every field: a frame or a typed error', () => {
   fc.assert(fc.property(placed(hugeString().map((s) => JSON.stringify(s))), readsSafely), params(15));
 });
