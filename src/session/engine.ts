@@ -9,12 +9,12 @@
 // Never imports http or client: REST reads come in as `history`. Imports: errors, keys (types),
 // runtime, schemas (types), stream (types), ./*.
 
-import { APIConnectionError, APITimeoutError, AuiError, SessionClosedError } from '../errors/errors.ts';
-import { errorFromAbort } from '../errors/map.ts';
+import { AuiError, SessionClosedError } from '../errors/errors.ts';
 import type { KeyProvider } from '../keys/providers.ts';
 import type { Log } from '../runtime/logger.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
+import { parseFrame, streamingText } from '../stream/frames.ts';
 import { Connection, type SessionState, type StateChange } from './connection.ts';
 import type { ResolvedSessionOptions } from './options.ts';
 import { TurnQueue } from './queue.ts';
@@ -88,16 +88,17 @@ export class Engine {
 
   /** Queues a turn (or fails it at once); returns what abandons it. */
   submit(turn: Turn, options: StreamOptions): ((error: AuiError) => void) | undefined {
-    const refusal = this.#refusalOf(turn);
+    const refusal = this.#closing ? new SessionClosedError() : this.#turns.overflow(turn, this.#where);
     if (refusal) {
       queueMicrotask(() => turn.sink.fail(refusal));
       return undefined;
     }
     this.#turns.add(turn);
     this.#deps.watermarks.readFor(turn.params.task_id, this.#deps.history, this.#deps.log);
-    this.#applyOptions(turn, options);
+    const abandon = (error: AuiError) => this.#abandon(turn, error);
+    turn.follow(options, this.#where, abandon);
     this.#schedulePump();
-    return (error) => this.#abandon(turn, error);
+    return abandon;
   }
 
   /** Fails the waiting turns, lets the current one finish, then closes; resolves once closed. */
@@ -111,26 +112,6 @@ export class Engine {
   }
 
   /* --------------------------------------------------------------------- sending */
-
-  #refusalOf(turn: Turn): AuiError | undefined {
-    if (this.#closing) return new SessionClosedError();
-    if (this.#turns.fits(turn)) return undefined;
-    const error = new APIConnectionError(
-      `${this.#where}: the queue is full (maxQueueBytes); the turn was not sent.`,
-    );
-    error.delivered = false;
-    return error;
-  }
-
-  #applyOptions(turn: Turn, { signal, timeout }: StreamOptions): void {
-    if (timeout !== undefined) {
-      const error = () => new APITimeoutError(`${this.#where}: timed out after ${timeout} ms.`);
-      turn.setDeadline(timeout, () => this.#abandon(turn, error()));
-    }
-    // Deferred: whoever holds the stream gets to attach listeners before it can fail.
-    const aborted = () => this.#abandon(turn, errorFromAbort(signal?.reason, this.#where));
-    turn.followSignal(signal, () => queueMicrotask(aborted));
-  }
 
   /**
    * The next turn goes out on a later task than the event that made room for it (an open, the
@@ -186,28 +167,41 @@ export class Engine {
 
   /* ------------------------------------------------------------ what comes back */
 
+  /** Once per frame: only streaming text is handled here; everything else goes through #onTurnFrame. */
   #onFrame(data: unknown): void {
     const turn = this.#turns.current;
     if (!turn?.isOnSocket) {
       this.#deps.log('debug', `${this.#where}: a frame that belongs to no turn was ignored.`);
       return;
     }
-    let reply: Reply;
+    let frame: unknown;
+    let text: string | undefined;
     try {
-      reply = replyOf(data, turn, this.#lastFinalId);
+      frame = parseFrame(data);
+      text = streamingText(frame);
     } catch (error) {
-      // Nothing the server sends may throw out of a socket handler: the turn fails instead.
-      const failure =
-        error instanceof AuiError ? error : new AuiError(`${this.#where}: a frame could not be read.`);
-      failure.delivered = true; // something came back: AUI had the message
-      this.#failOnSocket(turn, failure, 'unreadable frame');
+      this.#onUnreadable(turn, error);
       return;
     }
-    if (typeof reply === 'string') {
-      turn.frameArrived();
-      this.#connection.keyAccepted();
-      turn.sink.frame(reply);
-    } else if (reply.kind === 'final') {
+    if (text === undefined) {
+      this.#onTurnFrame(turn, frame);
+      return;
+    }
+    turn.frameArrived(frame);
+    this.#connection.keyAccepted();
+    turn.sink.frame(text);
+  }
+
+  /** The final message, an error frame, or a frame of a kind this SDK does not know. */
+  #onTurnFrame(turn: Turn, frame: unknown): void {
+    let reply: Reply;
+    try {
+      reply = replyOf(frame, turn, this.#lastFinalId);
+    } catch (error) {
+      this.#onUnreadable(turn, error);
+      return;
+    }
+    if (reply.kind === 'final') {
       this.#connection.keyAccepted();
       this.#connection.turnCompleted();
       this.#deps.watermarks.advance(turn.params.task_id, reply.message);
@@ -221,6 +215,14 @@ export class Engine {
     } else {
       this.#deps.log('debug', `${this.#where}: a ${reply.kind} frame was ignored.`);
     }
+  }
+
+  /** Nothing the server sends may throw out of a socket handler: the turn fails instead. */
+  #onUnreadable(turn: Turn, error: unknown): void {
+    const failure =
+      error instanceof AuiError ? error : new AuiError(`${this.#where}: a frame could not be read.`);
+    failure.delivered = true; // something came back: AUI had the message
+    this.#failOnSocket(turn, failure, 'unreadable frame');
   }
 
   #onLost(why: string): void {

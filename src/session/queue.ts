@@ -1,9 +1,9 @@
 // session/queue — a session's turns: the one on the socket (or being recovered), which the others
 // wait behind, and the waiting ones, first in first out within a byte budget. Every way a turn ends
 // goes through here, so a turn always leaves the queue, stops its timers and ends its stream
-// together. Knows no sockets. Imports: errors (types), schemas (types), ./turn, ./watermarks.
+// together. Knows no sockets. Imports: errors, schemas (types), ./turn, ./watermarks.
 
-import type { AuiError } from '../errors/errors.ts';
+import { APIConnectionError, type AuiError } from '../errors/errors.ts';
 import type { Message } from '../schemas/wire.ts';
 import type { Turn } from './turn.ts';
 import type { WatermarkStore } from './watermarks.ts';
@@ -43,9 +43,14 @@ export class TurnQueue {
     return this.#current ?? this.#waiting[0];
   }
 
-  /** False when the turn would pass the byte budget (it is then not queued). */
-  fits(turn: Turn): boolean {
-    return this.#bytes + turn.bytes <= this.#maxBytes;
+  /** The error for a turn that would pass the byte budget (it is then not queued), or undefined. */
+  overflow(turn: Turn, where: string): APIConnectionError | undefined {
+    if (this.#bytes + turn.bytes <= this.#maxBytes) return undefined;
+    const error = new APIConnectionError(
+      `${where}: the queue is full (maxQueueBytes); the turn was not sent.`,
+    );
+    error.delivered = false;
+    return error;
   }
 
   add(turn: Turn): void {

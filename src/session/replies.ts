@@ -8,25 +8,23 @@
 import type { APIError, Delivered } from '../errors/errors.ts';
 import { errorFromFrame } from '../errors/map.ts';
 import type { Message } from '../schemas/wire.ts';
-import { readFrame } from '../stream/frames.ts';
+import { classify } from '../stream/frames.ts';
 import type { Turn } from './turn.ts';
 
-/**
- * A streaming frame is just its text (it arrives thousands of times per turn, so it gets no
- * wrapper); everything else says what to do.
- */
+/** What a frame that is not streaming text (those go straight to the stream) asks of the session. */
 export type Reply =
-  | string
   | { kind: 'final'; message: Message }
   | { kind: 'repeated-final' }
   | { kind: 'key-rejected'; why: string }
   | { kind: 'error'; error: APIError; why: string }
   | { kind: 'unknown' };
 
-/** Reads one frame for `turn`. Throws a typed error (ResponseValidationError) for a frame that cannot be read. */
-export function replyOf(data: unknown, turn: Turn, lastFinalId: string | undefined): Reply {
-  const frame = readFrame(data);
-  if (typeof frame === 'string') return frame;
+/**
+ * Reads a parsed frame that is not streaming text, for `turn`. Throws a typed error
+ * (ResponseValidationError) for a final message that fails its schema.
+ */
+export function replyOf(value: unknown, turn: Turn, lastFinalId: string | undefined): Reply {
+  const frame = classify(value);
   if (frame.kind === 'unknown') return frame;
   if (frame.kind === 'final') {
     const { id } = frame.message;
