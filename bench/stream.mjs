@@ -6,7 +6,7 @@
 //
 //   npm run bench:stream                          # = node --expose-gc bench/stream.mjs
 //   npm run bench:stream -- --runs 21 --json
-//   npm run bench:stream -- --target mock --gate mock   # only the mock target and its floor
+//   npm run bench:stream -- --target mock --gate mock   # only the mock target, gated on its ratio
 //   npm run bench:stream -- --inproc              # servers in this process instead of a child
 //   npm run bench:stream -- --no-pin              # do not pin client/servers to separate CPUs
 //   npm run bench:stream -- --dist DIR            # another build (inside the repo), for A/B
@@ -38,7 +38,10 @@
 // median over rounds of (raw ms / SDK ms) in the same round — paired, so drifting machine load
 // cancels out; the ratio of the medians and the CPU ratio are printed too.
 // Exit code 1 when the `.on('text')` ratio of a gated target (--gate mock | replay | both,
-// default mock — the issue's benchmark, with the package's mock as the source) is below the 0.85 floor, or when any run's text check failed. The replay figure is the stricter, client-bound one bench/README.md tracks.
+// default replay: the client-bound figure, issue 9) is below the 0.90 floor (aim 0.95), or when
+// any run's text check failed. The mock figure is still measured and reported.
+// Per-frame cost: (SDK median ms − raw median ms) / frames, in µs — what the SDK adds to each frame
+// on top of `ws` + `JSON.parse` (it includes the turn's fixed cost, ~1 ms, spread over the frames).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -53,7 +56,7 @@ import WebSocket from 'ws';
 import { median, runInfo } from './common.mjs';
 
 const KEY = 'k';
-const FLOOR = 0.85;
+const FLOOR = 0.9;
 const AIM = 0.95;
 
 const { values: opt } = parseArgs({
@@ -67,7 +70,7 @@ const { values: opt } = parseArgs({
     json: { type: 'boolean', default: false },
     // Which server(s) to run against: mock | replay | both (see startReplay), and which gate.
     target: { type: 'string', default: 'both' },
-    gate: { type: 'string', default: 'mock' },
+    gate: { type: 'string', default: 'replay' },
     dist: { type: 'string' },
     // Profiling aid: run one variant only (sdk | raw | sdkIter); prints its summary, no gate.
     only: { type: 'string' },
@@ -308,6 +311,11 @@ function summary(results) {
   };
 }
 
+/** µs the SDK adds per frame: (SDK median − raw median) over the frames of a turn. */
+function usPerFrame(variant, rawRuns) {
+  return ((median(variant.map((r) => r.ms)) - median(rawRuns.map((r) => r.ms))) * 1000) / FRAMES;
+}
+
 /** raw ms / variant ms per round (= variant throughput / raw throughput), then the median. */
 function pairedRatio(variant, rawRuns, key = 'ms') {
   return median(variant.map((r, i) => rawRuns[i][key] / r[key]));
@@ -452,6 +460,8 @@ async function main() {
         ratioForAwait: pairedRatio(sdkIter, rawRuns),
         ratioOfMediansForAwait: median(rawRuns.map((r) => r.ms)) / median(sdkIter.map((r) => r.ms)),
         cpuRatioForAwait: pairedRatio(sdkIter, rawRuns, 'cpu'),
+        usPerFrame: usPerFrame(sdk, rawRuns),
+        usPerFrameForAwait: usPerFrame(sdkIter, rawRuns),
       };
     }
     const gated = Object.entries(report.targets).filter(
@@ -464,10 +474,12 @@ async function main() {
       console.log(JSON.stringify({ ...report, pass }, null, 2));
     } else {
       const f = (x, d = 1) => x.toFixed(d);
-      const row = (name, s, r, rm, c) =>
+      const row = (name, s, r, rm, c, us) =>
         `  ${name.padEnd(20)} ${f(s.medianMs).padStart(7)} ms ${Math.round(s.framesPerSec).toLocaleString('en-US').padStart(9)} frames/s ` +
         `${f(s.medianCpuMs).padStart(7)} ms cpu` +
-        (r === undefined ? '' : `   ratio ${f(r, 3)}× (of medians ${f(rm, 3)}×, cpu ${f(c, 3)}×)`);
+        (r === undefined
+          ? ''
+          : `   ratio ${f(r, 3)}× (of medians ${f(rm, 3)}×, cpu ${f(c, 3)}×), ${us >= 0 ? '+' : ''}${f(us, 2)} µs/frame`);
       console.log(
         `stream: 1 turn × ${FRAMES.toLocaleString('en-US')} delta frames + final (${(server.replayBytes / 1e6).toFixed(1)} MB), full envelope`,
       );
@@ -485,9 +497,16 @@ async function main() {
             : "target replay (the mock's frames, pre-encoded, one write per turn: client-bound):",
         );
         console.log(row('raw ws + JSON.parse', t.raw));
-        console.log(row("SDK .on('text')", t.sdk, t.ratio, t.ratioOfMedians, t.cpuRatio));
+        console.log(row("SDK .on('text')", t.sdk, t.ratio, t.ratioOfMedians, t.cpuRatio, t.usPerFrame));
         console.log(
-          row('SDK for await', t.sdkForAwait, t.ratioForAwait, t.ratioOfMediansForAwait, t.cpuRatioForAwait),
+          row(
+            'SDK for await',
+            t.sdkForAwait,
+            t.ratioForAwait,
+            t.ratioOfMediansForAwait,
+            t.cpuRatioForAwait,
+            t.usPerFrameForAwait,
+          ),
         );
         console.log(`    ms per run  raw: ${t.raw.allMs.join(' ')}`);
         console.log(`                sdk: ${t.sdk.allMs.join(' ')}`);
@@ -497,12 +516,9 @@ async function main() {
         `correctness (accumulated text === final text, ${FRAMES} deltas, no snapshot event), every run: ${bad === 0 ? 'ok' : `${bad} BAD run(s)`}`,
       );
       for (const [tname, t] of Object.entries(report.targets)) {
-        const level =
-          t.ratio >= AIM
-            ? 'meets the 0.95× aim'
-            : t.ratio >= FLOOR
-              ? 'above the 0.85× floor, below the 0.95× aim'
-              : 'BELOW THE 0.85× FLOOR';
+        let level = `BELOW THE ${FLOOR}× FLOOR`;
+        if (t.ratio >= AIM) level = `meets the ${AIM}× aim`;
+        else if (t.ratio >= FLOOR) level = `above the ${FLOOR}× floor, below the ${AIM}× aim`;
         const isGated = gated.some(([g]) => g === tname);
         console.log(
           `${isGated ? (t.ratio >= FLOOR ? 'PASS' : 'FAIL') : 'info'}: ${tname}: SDK .on('text') throughput = ${f(t.ratio, 3)}× raw (${level})${isGated ? '' : ' [not gated; --gate ' + tname + ' or both]'}`,
