@@ -43,7 +43,7 @@
 // Per-frame cost: (SDK median ms − raw median ms) / frames, in µs — what the SDK adds to each frame
 // on top of `ws` + `JSON.parse` (it includes the turn's fixed cost, ~1 ms, spread over the frames).
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -153,7 +153,15 @@ async function startReplay(mock) {
     });
     ws.on('error', reject);
   });
-  const turn = Buffer.concat(payloads.flatMap((p) => [frameHeader(p.length), p]));
+  // The streaming frames are pre-encoded once. The final message gets a fresh id every turn, as a
+  // real reply does: the SDK takes a final whose id it has already seen for a repeated one (issue 10.2).
+  const streaming = Buffer.concat(payloads.slice(0, -1).flatMap((p) => [frameHeader(p.length), p]));
+  const finalMessage = JSON.parse(payloads.at(-1).toString());
+  const finalFrame = () => {
+    const final = Buffer.from(JSON.stringify({ ...finalMessage, id: randomUUID() }));
+    return Buffer.concat([frameHeader(final.length), final]);
+  };
+  const turnLength = streaming.length + finalFrame().length;
   const server = createServer((socket) => {
     let state = 'handshake';
     let head = Buffer.alloc(0);
@@ -173,7 +181,8 @@ async function startReplay(mock) {
         state = 'open';
       } else if (state === 'open') {
         state = 'streaming'; // the client's turn frame: answer with the whole turn at once
-        socket.write(turn);
+        socket.write(streaming);
+        socket.write(finalFrame());
       } else if (state === 'streaming') {
         state = 'closed'; // the client's close frame: answer 1000 and end
         socket.end(Buffer.from([0x88, 0x02, 0x03, 0xe8]));
@@ -182,7 +191,7 @@ async function startReplay(mock) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref(); // never what keeps the process alive
-  return { wsUrl: `ws://127.0.0.1:${server.address().port}/replay`, bytes: turn.length };
+  return { wsUrl: `ws://127.0.0.1:${server.address().port}/replay`, bytes: turnLength };
 }
 
 /** Header of an unmasked, final text frame of `n` payload bytes. */

@@ -35,10 +35,10 @@ type Emitter = { on(event: string, listener: (...args: never[]) => void): void }
 function listenWs(ws: WebSocketLike, on: SocketHandlers): void {
   const emitter = ws as unknown as Emitter;
   ws.binaryType = 'nodebuffer';
-  emitter.on('open', on.open);
+  emitter.on('open', () => on.onOpen());
   emitter.on('message', (data: { toString(): string }, isBinary: boolean) =>
-    on.message(isBinary ? data : data.toString()),
+    on.onMessage(isBinary ? data : data.toString()),
   );
-  emitter.on('error', (error: unknown) => on.error(failureCause(error)));
-  emitter.on('close', on.close);
+  emitter.on('error', (error: unknown) => on.onError(failureCause(error)));
+  emitter.on('close', (code: number, reason: unknown) => on.onClose(code, reason));
 }

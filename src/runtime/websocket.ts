@@ -27,15 +27,19 @@ type SocketConstructor = new (url: string, options?: { headers: Record<string, s
 /** `readyState` of a socket that can send. */
 export const OPEN = 1;
 
-/** What a socket reports to the session. */
+/**
+ * What a socket reports to the session, as methods of an object the session keeps (a class
+ * instance): the runtime's listeners call them once per frame, and a method of a class is one
+ * stable call target for V8 across sockets, where a fresh closure per socket is not.
+ */
 export interface SocketHandlers {
-  open: () => void;
+  onOpen(): void;
   /** A frame: a string, or (binary) an ArrayBuffer. */
-  message: (data: unknown) => void;
+  onMessage(data: unknown): void;
   /** Why the socket could not connect or broke, when the runtime says (`ECONNREFUSED`); never a URL. */
-  error: (cause: string | undefined) => void;
+  onError(cause: string | undefined): void;
   /** `reason` is a string, or a Buffer on the `ws` path. */
-  close: (code: number, reason: unknown) => void;
+  onClose(code: number, reason: unknown): void;
 }
 
 /** How one runtime's sockets are made. */
@@ -54,11 +58,11 @@ export interface WebSocketSource {
  * listener (a refused handshake) is thrown.
  */
 export function listen(ws: WebSocketLike, on: SocketHandlers): void {
-  ws.addEventListener('open', on.open);
-  ws.addEventListener('message', (event: { data: unknown }) => on.message(event.data));
-  ws.addEventListener('error', (event: unknown) => on.error(failureCause(event)));
+  ws.addEventListener('open', () => on.onOpen());
+  ws.addEventListener('message', (event: { data: unknown }) => on.onMessage(event.data));
+  ws.addEventListener('error', (event: unknown) => on.onError(failureCause(event)));
   ws.addEventListener('close', (event: { code: number; reason: string }) =>
-    on.close(event.code, event.reason),
+    on.onClose(event.code, event.reason),
   );
 }
 

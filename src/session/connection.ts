@@ -13,7 +13,7 @@ import type { Log } from '../runtime/logger.ts';
 import { jitter } from '../runtime/timers.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { ResolvedSessionOptions } from './options.ts';
-import { Socket, type SocketEnding } from './socket.ts';
+import { Socket, type SocketEnding, type SocketEvents } from './socket.ts';
 
 /** Where a session's connection stands. */
 export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -37,23 +37,26 @@ export interface ConnectionDeps {
   probe: () => Promise<void>;
   /** Whether anyone needs a socket now (turns waiting, or a long-lived session). */
   wanted: () => boolean;
+  /** Every change of state (the session's `state` event). */
+  onState: (change: StateChange) => void;
   /** How messages start: `messages.stream` for a one-shot turn, `session` for a long-lived one. */
   where: string;
   /** A one-shot turn fails at once when neither the socket nor REST can reach the host. */
   oneShot: boolean;
 }
 
+/** What a connection reports to its engine: methods of the engine (a class instance), a stable call target per frame. */
 export interface ConnectionEvents {
-  state(change: StateChange): void;
-  open(): void;
-  frame(data: unknown): void;
+  onOpen(): void;
+  onFrame(data: unknown): void;
   /** The open socket went away (a turn on it must be recovered). Not sent for a socket the session hung up. */
-  lost(why: string): void;
+  onLost(why: string): void;
   /** No socket can be had: the key was rejected again after its refresh, AUI cannot be reached, or reconnects ran out. */
-  failed(error: AuiError): void;
+  onFailed(error: AuiError): void;
 }
 
-export class Connection {
+/** The session's socket over time; its `onSocket…` methods are the current socket's reports (SocketEvents). */
+export class Connection implements SocketEvents {
   readonly #deps: ConnectionDeps;
   readonly #policy: ResolvedSessionOptions;
   readonly #events: ConnectionEvents;
@@ -153,7 +156,7 @@ export class Connection {
       ]);
     } catch (error) {
       this.#connecting = false;
-      this.#events.failed(
+      this.#events.onFailed(
         error instanceof AuiError ? error : this.#error('could not get a WebSocket and a key'),
       );
       return;
@@ -164,25 +167,22 @@ export class Connection {
     const url = new URL(this.#deps.wsUrl);
     url.searchParams.set('network_api_key', key);
     try {
-      this.#socket = new Socket(source, url.href, key, this.#policy.connectTimeout, {
-        open: () => this.#opened(),
-        frame: (data) => this.#events.frame(data),
-        end: (ending) => this.#ended(ending),
-      });
+      // Lifecycle reports come here; frames go straight to the engine that reads them.
+      this.#socket = new Socket(source, url.href, key, this.#policy.connectTimeout, this, this.#events);
     } catch {
       // The constructor's own error names the URL, and the URL carries the key: say less.
-      this.#events.failed(this.#error('could not create a WebSocket (check wsUrl)'));
+      this.#events.onFailed(this.#error('could not create a WebSocket (check wsUrl)'));
     }
   }
 
-  #opened(): void {
+  onSocketOpen(): void {
     this.#handshakeFailures = 0;
     this.#lastCause = undefined;
     this.#setState('open');
-    this.#events.open();
+    this.#events.onOpen();
   }
 
-  #ended(ending: SocketEnding): void {
+  onSocketEnd(ending: SocketEnding): void {
     this.#socket = undefined;
     if (ending.uptime >= this.#policy.reconnect.minUptime) {
       this.#failures = 0;
@@ -194,7 +194,7 @@ export class Connection {
     }
     const why = closeDescription(ending);
     this.#deps.log('debug', `${this.#deps.where}: ${why}.`);
-    this.#events.lost(why);
+    this.#events.onLost(why);
     // A 1008 before any frame is the server refusing the key it accepted the socket with.
     if (ending.code === 1008 && ending.frames === 0) this.#onKeyRejected(why);
     else this.#retryLater(why);
@@ -223,11 +223,11 @@ export class Connection {
     this.#probing = false;
     if (this.#state === 'closed') return;
     if (failure instanceof AuthenticationError) {
-      this.#events.failed(failure);
+      this.#events.onFailed(failure);
       return;
     }
     if (failure instanceof APIConnectionError && this.#deps.oneShot) {
-      this.#events.failed(
+      this.#events.onFailed(
         this.#error(`cannot reach ${this.#host} (${this.#lastCause}); REST could not either`),
       );
       return;
@@ -242,7 +242,7 @@ export class Connection {
     if (this.#failures >= maxRetries) {
       // The cause a handshake gave (ECONNREFUSED) says more than how the last socket closed.
       const cause = this.#lastCause ?? why;
-      this.#events.failed(
+      this.#events.onFailed(
         this.#error(`could not connect to ${this.#host} after ${maxRetries} attempts (${cause})`),
       );
       return;
@@ -262,7 +262,7 @@ export class Connection {
   /** One refresh of the key and one reconnect; a second rejection ends the session. */
   #onKeyRejected(why: string): void {
     if (this.#keyRefreshed) {
-      this.#events.failed(
+      this.#events.onFailed(
         new AuthenticationError({
           status: 401,
           body: { detail: why },
@@ -286,7 +286,7 @@ export class Connection {
     const previous = this.#state;
     if (previous === current && current !== 'reconnecting') return;
     this.#state = current;
-    this.#events.state({ previous, current, ...extra });
+    this.#deps.onState({ previous, current, ...extra });
   }
 }
 

@@ -15,7 +15,7 @@ import type { Log } from '../runtime/logger.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
 import { parseFrame, streamingText } from '../stream/frames.ts';
-import { Connection, type SessionState, type StateChange } from './connection.ts';
+import { Connection, type ConnectionEvents, type SessionState, type StateChange } from './connection.ts';
 import type { ResolvedSessionOptions } from './options.ts';
 import { TurnQueue } from './queue.ts';
 import { recoverTurn } from './recovery.ts';
@@ -43,7 +43,8 @@ export interface SessionDeps {
   watermarks: WatermarkStore;
 }
 
-export class Engine {
+/** Runs a Session's turns; its `on…` methods are the connection's reports (ConnectionEvents). */
+export class Engine implements ConnectionEvents {
   readonly #deps: SessionDeps;
   readonly #options: ResolvedSessionOptions;
   readonly #kind: SessionKind;
@@ -72,18 +73,17 @@ export class Engine {
     // A socket is wanted for turns waiting to be sent, and all along by a long-lived session.
     const wanted = () => this.#turns.waiting > 0 || (kind === 'long-lived' && !this.#closing);
     const oneShot = kind === 'one-shot';
-    this.#connection = new Connection({ ...deps, probe, wanted, where: this.#where, oneShot }, options, {
-      state: onState,
-      open: () => this.#schedulePump(),
-      frame: (data) => this.#onFrame(data),
-      lost: (why) => this.#onLost(why),
-      failed: (error) => this.#failEverything(error),
-    });
+    const connectionDeps = { ...deps, probe, wanted, onState, where: this.#where, oneShot };
+    this.#connection = new Connection(connectionDeps, options, this);
     if (kind === 'long-lived') this.#connection.ensureOpen();
   }
 
   get state(): SessionState {
     return this.#connection.state;
+  }
+
+  onOpen(): void {
+    this.#schedulePump();
   }
 
   /** Queues a turn (or fails it at once); returns what abandons it. */
@@ -168,7 +168,7 @@ export class Engine {
   /* ------------------------------------------------------------ what comes back */
 
   /** Once per frame: only streaming text is handled here; everything else goes through #onTurnFrame. */
-  #onFrame(data: unknown): void {
+  onFrame(data: unknown): void {
     const turn = this.#turns.current;
     if (!turn?.isOnSocket) {
       this.#deps.log('debug', `${this.#where}: a frame that belongs to no turn was ignored.`);
@@ -225,7 +225,7 @@ export class Engine {
     this.#failOnSocket(turn, failure, 'unreadable frame');
   }
 
-  #onLost(why: string): void {
+  onLost(why: string): void {
     const turn = this.#turns.current;
     if (turn?.isOnSocket) void this.#recover(turn, why);
   }
@@ -286,7 +286,7 @@ export class Engine {
   }
 
   /** No socket can be had: every turn fails, each with its own copy of the error, and the session closes. */
-  #failEverything(error: AuiError): void {
+  onFailed(error: AuiError): void {
     this.#turns.failAll(error);
     this.#shutdown(error.message);
   }

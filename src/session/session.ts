@@ -25,6 +25,12 @@ import { type StreamOptions, type StreamParams, Turn } from './turn.ts';
  * await session.close();
  */
 export class Session {
+  /**
+   * The last session made in this process, with its engine, connection and queue: kept alive for
+   * V8, like Turn's last finished turn (see there), since the per-frame path reads them too.
+   */
+  // eslint-disable-next-line no-unused-private-class-members -- held on purpose, never read
+  static #lastMade: Session | undefined;
   readonly #engine: Engine;
   #listeners: Array<(change: StateChange) => void> = [];
   #closed: Promise<void> | undefined;
@@ -32,6 +38,7 @@ export class Session {
   /** @internal Made by `AuiClient`: `aui.session()`, or one per `aui.messages.stream()` turn. */
   constructor(deps: SessionDeps, options: ResolvedSessionOptions, kind: SessionKind) {
     this.#engine = new Engine(deps, options, kind, (change) => this.#emitState(change));
+    Session.#lastMade = this;
   }
 
   /** `'connecting' | 'open' | 'reconnecting' | 'closed'`. */

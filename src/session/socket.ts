@@ -5,7 +5,13 @@
 // Imports: errors/redact, runtime/websocket.
 
 import { redact } from '../errors/redact.ts';
-import { listen, OPEN, type WebSocketLike, type WebSocketSource } from '../runtime/websocket.ts';
+import {
+  listen,
+  OPEN,
+  type SocketHandlers,
+  type WebSocketLike,
+  type WebSocketSource,
+} from '../runtime/websocket.ts';
 
 /** How a socket ended, for the connection's policy. */
 export interface SocketEnding {
@@ -21,15 +27,28 @@ export interface SocketEnding {
   cause: string | undefined;
 }
 
+/** How a socket's life goes, reported to its connection. */
 export interface SocketEvents {
-  open(): void;
-  frame(data: unknown): void;
-  end(ending: SocketEnding): void;
+  onSocketOpen(): void;
+  onSocketEnd(ending: SocketEnding): void;
 }
 
-export class Socket {
+/**
+ * Who reads a socket's frames: the engine itself, one hop from the socket on the per-frame path,
+ * and a class instance, so the call is one stable target for V8 whatever the socket.
+ */
+export interface FrameReader {
+  onFrame(data: unknown): void;
+}
+
+/** One WebSocket; the runtime's listeners call its `on…` methods (SocketHandlers). */
+export class Socket implements SocketHandlers {
+  /** The last socket made in this process, with its WebSocket: kept alive for V8 (see Turn's last finished turn). */
+  // eslint-disable-next-line no-unused-private-class-members -- held on purpose, never read
+  static #lastMade: Socket | undefined;
   readonly #ws: WebSocketLike;
   readonly #events: SocketEvents;
+  readonly #reader: FrameReader;
   #openedAt: number | undefined;
   #frames = 0;
   #cause: string | undefined;
@@ -46,22 +65,18 @@ export class Socket {
     key: string,
     connectTimeout: number,
     events: SocketEvents,
+    reader: FrameReader,
   ) {
     this.#events = events;
+    this.#reader = reader;
     // Never an options object to a standard or user-supplied constructor (see runtime/websocket).
     this.#ws = source.headers
       ? new source.ctor(url, { headers: { 'x-network-api-key': key } })
       : new source.ctor(url);
     this.#ws.binaryType = 'arraybuffer';
     this.#connectTimer = setTimeout(() => this.#timedOut(), connectTimeout);
-    (source.listen ?? listen)(this.#ws, {
-      open: () => this.#opened(),
-      message: (data) => this.#frame(data),
-      error: (cause) => {
-        this.#cause ??= cause;
-      },
-      close: (code, reason) => this.#end(code ?? 1006, reasonText(reason)),
-    });
+    (source.listen ?? listen)(this.#ws, this);
+    Socket.#lastMade = this;
   }
 
   /** Open now, not closing: a message handed to it goes out. */
@@ -85,17 +100,25 @@ export class Socket {
     }
   }
 
-  #opened(): void {
+  onOpen(): void {
     if (this.#ended) return;
     clearTimeout(this.#connectTimer);
     this.#openedAt = Date.now();
-    this.#events.open();
+    this.#events.onSocketOpen();
   }
 
-  #frame(data: unknown): void {
+  onMessage(data: unknown): void {
     if (this.#ended) return;
     this.#frames++;
-    this.#events.frame(data);
+    this.#reader.onFrame(data);
+  }
+
+  onError(cause: string | undefined): void {
+    this.#cause ??= cause;
+  }
+
+  onClose(code: number | undefined, reason: unknown): void {
+    this.#end(code ?? 1006, reasonText(reason));
   }
 
   #timedOut(): void {
@@ -108,7 +131,7 @@ export class Socket {
     if (this.#ended) return;
     this.hangUp();
     const opened = this.#openedAt !== undefined;
-    this.#events.end({
+    this.#events.onSocketEnd({
       code,
       reason: redact(reason), // servers have echoed the key in a close reason
       opened,
