@@ -154,7 +154,8 @@ async function runApp(app, staged, browser) {
       timeoutMs: BUILD_TIMEOUT_MS,
       echo: options.verbose,
     }).catch((error) => {
-      throw withOutput(new Error(`${step.name} failed: ${firstLine(error.message)}`), error.output);
+      const why = telling(error.output) ?? firstLine(error.message);
+      throw withOutput(new Error(`${step.name} failed: ${why}`), error.output);
     });
     figures.steps[step.name] = performance.now() - started;
   }
@@ -181,13 +182,18 @@ async function runApp(app, staged, browser) {
       env: { ...QUIET_TOOLS, AUI_NETWORK_API_KEY: KEY, AUI_BASE_URL: mock.url, ...env },
       echo: options.verbose,
     });
-    await waitForHttp(`${origin}/`, server, READY_TIMEOUT_MS);
+    await waitForHttp(`${origin}/`, server, READY_TIMEOUT_MS).catch((error) => {
+      const why = telling(server.output);
+      throw withOutput(new Error(why ? `${firstLine(error.message)}: ${why}` : error.message), server.output);
+    });
     figures.readyMs = performance.now() - started;
 
     for (const page of app.pages) {
       responses.push(await refusesWithoutSession(origin, page.api));
       const driven = await driveChat(browser, { origin, ...page }).catch((error) => {
-        throw withOutput(new Error(`${page.name}: ${firstLine(error.message)}`), server.output);
+        const logged = telling(server.output);
+        const why = `${page.name}: ${firstLine(error.message)}${logged ? `; the server logged: ${logged}` : ''}`;
+        throw withOutput(new Error(why), server.output);
       });
       responses.push(...driven.responses);
       figures.pages.push({ name: page.name, firstTokenMs: driven.firstTokenMs, textSteps: driven.textSteps });
@@ -354,6 +360,15 @@ const firstLine = (text) =>
     .split('\n')
     .map((line) => line.trim())
     .find(Boolean) ?? '';
+
+/** The line of a tool's output that says most about its failure: the first error it names. */
+function telling(output) {
+  const lines = plain(output ?? '')
+    .split('\n')
+    .map((line) => line.trim());
+  const line = lines.find((l) => /^(\w*Error\b|error\b|✘|✖)|\b\w+Error: /i.test(l));
+  return line && line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
 
 function indent(text) {
   return plain(text)
