@@ -8,7 +8,7 @@
 import { APIConnectionError, APIUserAbortError, ResponseValidationError } from '../errors/errors.ts';
 import { fromErrorEnvelope } from '../errors/map.ts';
 import { isRecord } from '../shared/values.ts';
-import type { ProxyEndpoint } from './endpoint.ts';
+import { requestUrl, type ProxyEndpoint } from './endpoint.ts';
 
 /** Resolves with the `Response` when it is 2xx; otherwise throws the rebuilt error class. */
 export async function send(
@@ -17,10 +17,11 @@ export async function send(
   body?: object,
   signal?: AbortSignal,
 ): Promise<Response> {
+  const url = requestUrl(endpoint, path);
   let response: Response;
   try {
     // The global fetch is looked up per call, so a page or a test can swap it.
-    response = await (endpoint.fetch ?? fetch)(endpoint.url + path, {
+    response = await (endpoint.fetch ?? fetch)(url, {
       method: body ? 'POST' : 'GET',
       headers: body ? { ...endpoint.headers, 'content-type': 'application/json' } : { ...endpoint.headers },
       body: body ? JSON.stringify(body) : null,

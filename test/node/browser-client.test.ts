@@ -234,16 +234,26 @@ test('the proxy unreachable → APIConnectionError; the caller aborting → APIU
   assert.ok((await rejection(stream.finalMessage())) instanceof APIUserAbortError);
 });
 
-test('outside a browser a relative url fails at construction with InvalidRequestError naming url, before any request', () => {
+test('outside a browser a relative url is made without a throw (SSR), and each call fails with InvalidRequestError naming url, before any request', async () => {
   for (const url of ['/api/aui', 'api/aui', '//app.example/api/aui']) {
-    assert.throws(
-      () => createProxyClient({ url }),
-      (error: unknown) =>
-        error instanceof InvalidRequestError &&
-        error.message ===
-          `createProxyClient: the relative url '${url}' needs a page to resolve against; outside a browser pass an absolute URL such as http://localhost:3000/api/aui.` &&
-        error.path.join('.') === 'url',
+    // Next.js and React Router render client components on the server first: making the
+    // client there must not throw, only calling it may.
+    const calls: unknown[] = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      calls.push(input);
+      return fetch(input, init);
+    };
+    const client = createProxyClient({ url, fetch: recordingFetch });
+    const expected = (error: unknown) =>
+      error instanceof InvalidRequestError &&
+      error.message ===
+        `createProxyClient: the relative url '${url}' needs a page to resolve against; outside a browser pass an absolute URL such as http://localhost:3000/api/aui.` &&
+      error.path.join('.') === 'url';
+    assert.ok(expected(await rejection(client.tasks.create())));
+    assert.ok(
+      expected(await rejection(client.messages.stream({ task_id: 'abc', text: 'hi' }).finalMessage())),
     );
+    assert.deepEqual(calls, [], 'no request was made');
   }
   assert.throws(
     () => createProxyClient({ url: 'localhost:3000/api/aui' }),
