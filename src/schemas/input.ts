@@ -223,10 +223,31 @@ export const RenderWidgetSchema = schemaFor<RenderWidgetParams>()(
 
 /* ---------------------------------------------------------------------------------- options */
 
+/**
+ * An AbortSignal of this realm or of another one. Next.js runs Edge routes in a sandbox whose
+ * `request.signal` is not an instance of the AbortSignal this module sees (iframes and jsdom do
+ * the same), so `instanceof` alone would refuse a real signal: a foreign one passes by its shape,
+ * which is all the SDK uses (`aborted`, `addEventListener`, `removeEventListener`).
+ */
+const AbortSignalSchema = v.custom<AbortSignal>(
+  (value) => value instanceof AbortSignal || looksLikeAbortSignal(value),
+  'an instance of AbortSignal',
+);
+
+function looksLikeAbortSignal(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const signal = value as Partial<Record<keyof AbortSignal, unknown>>;
+  return (
+    typeof signal.aborted === 'boolean' &&
+    typeof signal.addEventListener === 'function' &&
+    typeof signal.removeEventListener === 'function'
+  );
+}
+
 /** `RequestOptions` (http/transport): the last argument of every REST method and of `messages.stream`. */
 export const RequestOptionsSchema = v.optional(
   v.looseObject({
-    signal: v.optional(v.instance(AbortSignal)),
+    signal: v.optional(AbortSignalSchema),
     timeout: v.optional(Milliseconds),
     maxRetries: v.optional(RetryCount),
     headers: v.optional(HeaderValues),

@@ -3,7 +3,8 @@
 // fails before the network: the mock server counts zero requests for the whole file.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AuiClient, InvalidRequestError } from '../../src/index.node.ts';
+import { EdgeVM } from '@edge-runtime/vm';
+import { APIUserAbortError, AuiClient, InvalidRequestError } from '../../src/index.node.ts';
 import { clientFor, mockServer, rejection, TEST_KEY } from '../fixtures/mock.ts';
 
 const mock = await mockServer();
@@ -104,6 +105,17 @@ test('a wrong type names what was expected and what came, in words', async () =>
     ],
   ];
   for (const [call, message] of cases) assert.equal((await invalid(call)).message, message);
+});
+
+test("an AbortSignal of another realm (Next.js's Edge sandbox) is taken as a signal, not refused", async () => {
+  // Next.js runs Edge routes in such a sandbox: `request.signal` there is not `instanceof` the
+  // AbortSignal the package sees. An aborted one, so the call ends before the network.
+  const foreign = new EdgeVM().evaluate<AbortSignal>(
+    '(() => { const controller = new AbortController(); controller.abort(); return controller.signal; })()',
+  );
+  assert.ok(!(foreign instanceof AbortSignal), 'the signal comes from another realm');
+  const error: unknown = await rejection(aui.tasks.get('t', { signal: foreign }));
+  assert.ok(error instanceof APIUserAbortError, `expected the abort, got ${String(error)}`);
 });
 
 test('a value outside its rule says the rule and the value', async () => {
