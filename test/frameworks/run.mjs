@@ -322,9 +322,12 @@ function markdown(results) {
       lines.push(`| ${app.name} | — | failed | | | |`);
       continue;
     }
-    const build = Object.entries(figures.steps)
-      .map(([name, value]) => (name === 'build' ? `**${seconds(value)}**` : `${name} ${seconds(value)}`))
-      .join(' + ');
+    const others = Object.entries(figures.steps).filter(([name]) => name !== 'build');
+    const build =
+      `**${seconds(figures.steps.build)}**` +
+      (others.length > 0
+        ? ` (+ ${others.map(([name, value]) => `${name} ${seconds(value)}`).join(', ')})`
+        : '');
     const tokens = figures.pages.map((p) => `${p.name}: ${p.firstTokenMs.map(ms).join(' / ')}`).join('; ');
     const steps = figures.pages.map((p) => p.textSteps.join(' / ')).join('; ');
     lines.push(
