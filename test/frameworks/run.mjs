@@ -190,13 +190,19 @@ async function runApp(app, staged, browser) {
 
     for (const page of app.pages) {
       responses.push(await refusesWithoutSession(origin, page.api));
+      const before = mock.requests.length;
       const driven = await driveChat(browser, { origin, ...page }).catch((error) => {
         const logged = telling(server.output);
         const why = `${page.name}: ${firstLine(error.message)}${logged ? `; the server logged: ${logged}` : ''}`;
         throw withOutput(new Error(why), server.output);
       });
       responses.push(...driven.responses);
-      figures.pages.push({ name: page.name, firstTokenMs: driven.firstTokenMs, textSteps: driven.textSteps });
+      figures.pages.push({
+        name: page.name,
+        firstTokenMs: driven.firstTokenMs,
+        textSteps: driven.textSteps,
+        socketKey: socketKeyPlaces(mock.requests.slice(before)),
+      });
     }
 
     const serverWarnings = mentionsOfPackage(server.output);
@@ -246,6 +252,18 @@ function checkMockSawTheKey(mock, pages) {
     throw new Error(
       `the mock saw ${rest.length} REST call(s) and ${sockets.length} WebSocket(s) with the key; expected a task and two turns per page (${pages})`,
     );
+}
+
+/** Where the route's WebSocket upgrades carried the key: `query`, `header` or both (`query + header`). */
+function socketKeyPlaces(requests) {
+  const places = new Set();
+  for (const request of requests.filter((r) => r.method === 'WS')) {
+    const where = [];
+    if (request.query.network_api_key === KEY) where.push('query');
+    if (request.headers['x-network-api-key'] === KEY) where.push('header');
+    places.add(where.join(' + ') || 'none');
+  }
+  return [...places].join(', ');
 }
 
 /**
@@ -304,10 +322,12 @@ function passLine(app, figures) {
   const tokens = figures.pages
     .map((page) => `${page.name} ${page.firstTokenMs.map((v) => Math.round(v)).join('/')} ms`)
     .join(', ');
+  const sockets = figures.pages.map((page) => `${page.name}: ${page.socketKey}`).join(', ');
   const { files, bytes, responses, responseBytes } = figures.keyCheck;
   return [
     `PASS ${app.name} (${figures.versions.join(', ')})`,
     `    ${build}; ready ${seconds(figures.readyMs)}; first token (turn 1/turn 2) ${tokens}`,
+    `    key on the upstream socket: ${sockets}`,
     `    key: 0 hits in ${files} output files (${(bytes / 1e6).toFixed(1)} MB), the logs and ${responses} responses (${(responseBytes / 1e3).toFixed(0)} KB)`,
   ].join('\n');
 }
