@@ -22,3 +22,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** A random wait in [0, min(max, base·2^attempt)] ms, rounded: attempt 0 waits up to `base`. */
 export const jitter = (attempt: number, base: number, max: number): number =>
   Math.round(Math.random() * Math.min(max, base * 2 ** attempt));
+
+/**
+ * Runs `fn` in a later task than the current one, after the I/O already waiting is handled:
+ * `setImmediate` where the runtime has it (Node, Bun: no 1 ms timer clamp), else `setTimeout(fn, 0)`.
+ */
+export function nextTask(fn: () => void): void {
+  const { setImmediate } = globalThis as { setImmediate?: (fn: () => void) => unknown };
+  if (typeof setImmediate === 'function') setImmediate(fn);
+  else setTimeout(fn, 0);
+}

@@ -4,14 +4,14 @@
 //   ./turn, ./queue — each turn's state (queued → sent → streaming → recovering → done) and order;
 //   ./replies — what a frame means for that turn;
 //   ./recovery — what became of a turn whose socket went away, read from history.
-// One turn is on the socket at a time (the API's frames may carry no task_id). Nothing the server
-// sends may throw out of a socket handler: a frame that cannot be read fails its turn.
-// Never imports http or client: REST reads come in as `history`. Imports: errors, keys (types),
-// runtime, schemas (types), stream (types), ./*.
+// One turn is on the socket at a time (the API's frames may carry no task_id); a frame that cannot
+// be read fails its turn, never the process. REST reads come in as `history` (never http or client).
+// Imports: errors, keys (types), runtime, schemas (types), stream, ./*.
 
 import { AuiError, SessionClosedError } from '../errors/errors.ts';
 import type { KeyProvider } from '../keys/providers.ts';
 import type { Log } from '../runtime/logger.ts';
+import { nextTask } from '../runtime/timers.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
 import { parseFrame, streamingText } from '../stream/frames.ts';
@@ -97,7 +97,10 @@ export class Engine implements ConnectionEvents {
     this.#deps.watermarks.readFor(turn.params.task_id, this.#deps.history, this.#deps.log);
     const abandon = (error: AuiError) => this.#abandon(turn, error);
     turn.follow(options, this.#where, abandon);
-    this.#schedulePump();
+    // Once the caller's code ran; a pump already due after a socket event sends it instead.
+    queueMicrotask(() => {
+      if (!this.#pumpScheduled) this.#pump();
+    });
     return abandon;
   }
 
@@ -122,10 +125,10 @@ export class Engine implements ConnectionEvents {
   #schedulePump(): void {
     if (this.#pumpScheduled) return;
     this.#pumpScheduled = true;
-    setTimeout(() => {
+    nextTask(() => {
       this.#pumpScheduled = false;
       this.#pump();
-    }, 0);
+    });
   }
 
   #pump(): void {
@@ -236,21 +239,13 @@ export class Engine implements ConnectionEvents {
   }
 
   async #recover(turn: Turn, why: string): Promise<void> {
-    const { task_id } = turn.params;
-    const { watermarks, history, log } = this.#deps;
-    log('info', `${this.#where}: turn interrupted (${why}); recovering from history.`);
-    const read = (signal: AbortSignal) => history(task_id, { signal });
-    const outcome = await recoverTurn(turn, {
-      store: watermarks,
-      read,
-      timeout: this.#options.recoveryTimeout,
-    });
+    const { watermarks: store, history, log } = this.#deps;
+    const context = { store, history, log, where: this.#where, timeout: this.#options.recoveryTimeout };
+    const outcome = await recoverTurn(turn, why, context);
     if (turn.isDone) return; // abandoned, or the session failed, meanwhile
     if (outcome.action === 'deliver') {
-      watermarks.advance(task_id, outcome.message);
       this.#complete(turn, outcome.message, true);
     } else if (outcome.action === 'resend') {
-      log('info', `${this.#where}: the message never reached AUI; sending it again.`);
       turn.resent = true;
       this.#turns.requeue(turn);
       this.#schedulePump();

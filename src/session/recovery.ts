@@ -11,6 +11,7 @@
 
 import { AuthenticationError, TurnInterruptedError } from '../errors/errors.ts';
 import { sleep } from '../runtime/timers.ts';
+import type { Log } from '../runtime/logger.ts';
 import type { Message } from '../schemas/wire.ts';
 import type { Turn } from './turn.ts';
 import { isFrom, type Watermark, type WatermarkStore } from './watermarks.ts';
@@ -29,14 +30,19 @@ export type TurnRecovery =
 export interface RecoveryContext {
   store: WatermarkStore;
   /** The task's history over REST, stopped by `signal` when the turn ends meanwhile. */
-  read: (signal: AbortSignal) => Promise<Message[]>;
+  history: (task_id: string, options: { signal: AbortSignal }) => Promise<Message[]>;
   timeout: number;
+  log: Log;
+  /** How messages start: `messages.stream` or `session`. */
+  where: string;
 }
 
-/** Recovers a turn whose socket went away: the driver around {@link recover}. */
-export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise<TurnRecovery> {
+/** Recovers a turn whose socket went away (`why`): the driver around {@link recover}; a delivered reply advances the watermark. */
+export async function recoverTurn(turn: Turn, why: string, context: RecoveryContext): Promise<TurnRecovery> {
   const signal = turn.beginRecovery();
   const { task_id, text } = turn.params;
+  const { store, log, where } = context;
+  log('info', `${where}: turn interrupted (${why}); recovering from history.`);
   const outcome = await recover({
     task_id,
     text,
@@ -44,11 +50,13 @@ export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise
     watermark: turn.watermark,
     frames: turn.sink.frames,
     resent: turn.resent,
-    store: context.store,
-    read: () => context.read(signal),
+    store,
+    read: () => context.history(task_id, { signal }),
     timeout: context.timeout,
     signal,
   });
+  if (outcome.action === 'deliver') store.advance(task_id, outcome.message);
+  if (outcome.action === 'resend') log('info', `${where}: the message never reached AUI; sending it again.`);
   if (outcome.action !== 'fail') return outcome;
   const { delivered } = outcome;
   const error =
