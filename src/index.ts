@@ -1,7 +1,6 @@
-/**
- * aui-messaging — the public surface of the default entry (web build). Everything a user
- * imports is named here; each name is defined in the folder that owns it.
- */
+// aui-messaging — the public surface of the default entry (web build). Everything a user
+// imports is named here; each name is defined in the folder that owns it.
+
 export { AuiClient } from './client/client.ts';
 export { REGION_URLS, type AuiClientOptions, type Region } from './client/options.ts';
 export { APIPromise, type WithResponse } from './http/api-promise.ts';

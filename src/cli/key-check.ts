@@ -1,8 +1,6 @@
-/**
- * cli/key-check — does a key work? One cheap authenticated call, used by `login` (before saving)
- * and `whoami` (to say whether the saved key still works).
- * Imports: the SDK's public entry, ./backend, ./render, ./terminal.
- */
+// cli/key-check — does a key work? One cheap authenticated call, used by `login` (before saving)
+// and `whoami` (to say whether the saved key still works).
+// Imports: the SDK's public entry, ./backend, ./render, ./terminal.
 
 import { type ApiKeyInput, AuthenticationError, PermissionDeniedError } from '../index.node.ts';
 import { createClient, describeTarget, type Target } from './backend.ts';

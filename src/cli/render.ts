@@ -1,9 +1,8 @@
-/**
- * cli/render — how the conversation looks: banner, `you ›`/`agent ›` prefixes, product cards
- * (name + price-ish values via productsOf), numbered follow-up suggestions, and errors as one
- * line with the class name (never a stack). Pure formatting onto a Terminal.
- * Imports: the SDK's public entry, ./terminal.
- */
+// cli/render — how the conversation looks: banner, `you ›`/`agent ›` prefixes, product cards
+// (name + price-ish values via productsOf), numbered follow-up suggestions, and errors as one
+// line with the class name (never a stack). Pure formatting onto a Terminal.
+// Imports: the SDK's public entry, ./terminal.
+
 import { AuiError, productsOf, type Message, type Product } from '../index.node.ts';
 import type { Palette, Terminal } from './terminal.ts';
 

@@ -1,11 +1,10 @@
-/**
- * cli/terminal — the CLI's only way to print. Owns stdout (the conversation) and stderr
- * (notes, state changes, errors, prompts, the spinner), the colour decision (a TTY and NO_COLOR
- * unset, per stream), whether stdout is mid-line (so a note never lands inside a streamed answer
- * on a shared screen), and a last-line scrub of secrets from everything written: the exact keys
- * handed to `secret()`, plus whatever the SDK's redactor spots (`API_KEY_…`, `network_api_key=…`).
- * Imports: node builtins, errors/redact (leaf).
- */
+// cli/terminal — the CLI's only way to print. Owns stdout (the conversation) and stderr
+// (notes, state changes, errors, prompts, the spinner), the colour decision (a TTY and NO_COLOR
+// unset, per stream), whether stdout is mid-line (so a note never lands inside a streamed answer
+// on a shared screen), and a last-line scrub of secrets from everything written: the exact keys
+// handed to `secret()`, plus whatever the SDK's redactor spots (`API_KEY_…`, `network_api_key=…`).
+// Imports: node builtins, errors/redact (leaf).
+
 import { stripVTControlCharacters } from 'node:util';
 
 export interface Palette {

@@ -1,8 +1,7 @@
-/**
- * client/node — the Node build's AuiClient: the same client, except that on a Node without a
- * global WebSocket (Node 20) it loads `isomorphic-ws` on first connect.
- * Imports: runtime/websocket.node, ./client, ./options (a type), ./websocket.
- */
+// client/node — the Node build's AuiClient: the same client, except that on a Node without a
+// global WebSocket (Node 20) it loads `isomorphic-ws` on first connect.
+// Imports: runtime/websocket.node, ./client, ./options (a type), ./websocket.
+
 import { nodeWebSocketSource } from '../runtime/websocket.node.ts';
 import { AuiClient as WebAuiClient } from './client.ts';
 import type { AuiClientOptions } from './options.ts';

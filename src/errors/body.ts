@@ -1,9 +1,8 @@
-/**
- * errors/body — reading a server's error body for an error's message and fields: the one-line
- * summary, and the 422 issue list whatever shape the server used. Bodies here are already
- * redacted and depth-bounded (./redact), so nothing below can recurse without end.
- * Leaf module: imports only shared/values.
- */
+// errors/body — reading a server's error body for an error's message and fields: the one-line
+// summary, and the 422 issue list whatever shape the server used. Bodies here are already
+// redacted and depth-bounded (./redact), so nothing below can recurse without end.
+// Leaf module: imports only shared/values.
+
 import { isRecord } from '../shared/values.ts';
 
 /** One validation problem, whatever shape the server used (`detail[]`, `errors[]`). */

@@ -1,10 +1,8 @@
-/**
- * errors/errors — the error classes users catch. Small classes, one per thing that can go wrong.
- * Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
- * copies of the package). Messages are redacted at construction; no class ever holds a library
- * error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
- * Leaf module: imports only this folder and shared/values.
- */
+// errors/errors — the error classes users catch. Small classes, one per thing that can go wrong.
+// Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
+// copies of the package). Messages are redacted at construction; no class ever holds a library
+// error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
+// Leaf module: imports only this folder and shared/values.
 
 import { isRecord } from '../shared/values.ts';
 import { type Issue, issuesLine, issuesOf, summarise } from './body.ts';

@@ -22,6 +22,7 @@ export interface WithResponse<T> {
 export class APIPromise<T> extends Promise<T> {
   #result: Promise<WithResponse<T>>;
 
+  /** @internal Made by every REST method. */
   constructor(result: Promise<WithResponse<T>>) {
     // The base promise is never used: every then/catch/finally goes to `#result` (and returns a
     // plain Promise, not another APIPromise), so an error is reported once, by whichever of the

@@ -1,10 +1,8 @@
-/**
- * keys/providers — where the network API key comes from. The client asks a KeyProvider before
- * every HTTP attempt and every WebSocket connect and keeps nothing beyond that attempt, so a
- * rotated key takes effect on the next request. Also owns the browser guard, and notes every
- * key it hands out with the redactor, so that key is removed from any text the SDK shows.
- * Imports: errors (leaf), runtime (leaf), ./env, ./source. Never http, session or client.
- */
+// keys/providers — where the network API key comes from. The client asks a KeyProvider before
+// every HTTP attempt and every WebSocket connect and keeps nothing beyond that attempt, so a
+// rotated key takes effect on the next request. Also owns the browser guard, and notes every
+// key it hands out with the redactor, so that key is removed from any text the SDK shows.
+// Imports: errors (leaf), runtime (leaf), ./env, ./source. Never http, session or client.
 
 import { AuiError, BrowserKeyError, InvalidRequestError } from '../errors/errors.ts';
 import { noteSecret } from '../errors/redact.ts';

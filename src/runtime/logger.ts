@@ -1,8 +1,7 @@
-/**
- * runtime/logger — the SDK's only way to print. Every line and every argument passes the
- * redactor first, so a key cannot reach a log through an error, a URL or a body.
- * Imports: errors/redact (leaf).
- */
+// runtime/logger — the SDK's only way to print. Every line and every argument passes the
+// redactor first, so a key cannot reach a log through an error, a URL or a body.
+// Imports: errors/redact (leaf).
+
 import { redact, redactValue } from '../errors/redact.ts';
 
 /**

@@ -1,8 +1,7 @@
-/**
- * schemas/helpers — small pure helpers over wire values that every app ends up writing:
- * `parseCreatedAt` for the three timestamp formats the API has used, `productsOf` for its two
- * product shapes. A leaf: imports only ./wire's types.
- */
+// schemas/helpers — small pure helpers over wire values that every app ends up writing:
+// `parseCreatedAt` for the three timestamp formats the API has used, `productsOf` for its two
+// product shapes. A leaf: imports only ./wire's types.
+
 import type { Card, Message, ParameterType, ProductOption } from './wire.ts';
 
 /**

@@ -1,17 +1,16 @@
-/**
- * schemas/input — what callers may pass: each method's params (the interface users see, and its
- * schema beside it), request options, session options and client options. Checked before any
- * network call, so bad input costs nothing and its error names the field (schemas/check words it).
- *
- * Objects are `looseObject`: a field the SDK does not know still reaches the server (the API
- * grows faster than SDKs); `checkInput` hands back the caller's own object. Each params interface
- * is written once, and `schemaFor` ties its schema to it, so the compiler rejects a field added,
- * dropped, made optional or retyped on one side only. Optional fields say `| undefined` because
- * the schemas accept an explicit `undefined`, so callers with `exactOptionalPropertyTypes` may
- * pass one too. The option interfaces belong to their owners (client, session, http); their
- * schemas here check the options the SDK reads.
- * A leaf: imports valibot and runtime/logger (the log levels).
- */
+// schemas/input — what callers may pass: each method's params (the interface users see, and its
+// schema beside it), request options, session options and client options. Checked before any
+// network call, so bad input costs nothing and its error names the field (schemas/check words it).
+//
+// Objects are `looseObject`: a field the SDK does not know still reaches the server (the API
+// grows faster than SDKs); `checkInput` hands back the caller's own object. Each params interface
+// is written once, and `schemaFor` ties its schema to it, so the compiler rejects a field added,
+// dropped, made optional or retyped on one side only. Optional fields say `| undefined` because
+// the schemas accept an explicit `undefined`, so callers with `exactOptionalPropertyTypes` may
+// pass one too. The option interfaces belong to their owners (client, session, http); their
+// schemas here check the options the SDK reads.
+// A leaf: imports valibot and runtime/logger (the log levels).
+
 import * as v from 'valibot';
 import { LEVELS } from '../runtime/logger.ts';
 

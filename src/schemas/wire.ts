@@ -1,11 +1,10 @@
-/**
- * schemas/wire — what the API replies: the TypeScript types users read, and the valibot schemas
- * that check the part of each reply the SDK relies on (ids, text, the types of what it reads).
- * Everything else passes through untouched (`looseObject`): the API grows, and a field the SDK
- * never reads must not break a user. The types are written out (richer than the checks, and free
- * of valibot types, which must not reach the public `.d.ts`).
- * A leaf: imports valibot.
- */
+// schemas/wire — what the API replies: the TypeScript types users read, and the valibot schemas
+// that check the part of each reply the SDK relies on (ids, text, the types of what it reads).
+// Everything else passes through untouched (`looseObject`): the API grows, and a field the SDK
+// never reads must not break a user. The types are written out (richer than the checks, and free
+// of valibot types, which must not reach the public `.d.ts`).
+// A leaf: imports valibot.
+
 import * as v from 'valibot';
 
 /* ------------------------------------------------------------------------------------ types */

@@ -1,13 +1,12 @@
-/**
- * server/cloudflare — entry of `aui-messaging/server/cloudflare`: the proxy's turn limit counted
- * in a Durable Object, so every isolate of a Worker (and every Worker bound to the namespace)
- * shares one count per user. One object per counter key (`aui-turns:<userId>`): a user's turns
- * are serialised by their own object, and users spread over as many objects as there are users.
- * The object keeps the same state as the in-memory counter (./windows) in its storage and
- * deletes it with an alarm once it counts nothing. Web build: no `cloudflare:*` import (the
- * class needs no base class), no node:*, no timers at module scope.
- * Imports: errors/, ./windows, ./types (type). Never keys, mock or browser.
- */
+// server/cloudflare — entry of `aui-messaging/server/cloudflare`: the proxy's turn limit counted
+// in a Durable Object, so every isolate of a Worker (and every Worker bound to the namespace)
+// shares one count per user. One object per counter key (`aui-turns:<userId>`): a user's turns
+// are serialised by their own object, and users spread over as many objects as there are users.
+// The object keeps the same state as the in-memory counter (./windows) in its storage and
+// deletes it with an alarm once it counts nothing. Web build: no `cloudflare:*` import (the
+// class needs no base class), no node:*, no timers at module scope.
+// Imports: errors/, ./windows, ./types (type). Never keys, mock or browser.
+
 import { InvalidRequestError } from '../errors/errors.ts';
 import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
 import { countTurn, type WindowState } from './windows.ts';

@@ -1,10 +1,9 @@
-/**
- * server/limits — the proxy's limits and their defaults: body bytes, text length, and turns per
- * user per minute through a pluggable `TurnCounter` (in memory by default, ./windows). A shared
- * counter is a network call, so it gets a deadline, and what happens when it fails or is slow
- * is the operator's choice (`counterFailure`): the proxy itself never goes down with its store.
- * Imports: errors/, runtime/logger, ./errors, ./windows, ./types (type). Never keys, mock or browser.
- */
+// server/limits — the proxy's limits and their defaults: body bytes, text length, and turns per
+// user per minute through a pluggable `TurnCounter` (in memory by default, ./windows). A shared
+// counter is a network call, so it gets a deadline, and what happens when it fails or is slow
+// is the operator's choice (`counterFailure`): the proxy itself never goes down with its store.
+// Imports: errors/, runtime/logger, ./errors, ./windows, ./types (type). Never keys, mock or browser.
+
 import { InvalidRequestError } from '../errors/errors.ts';
 import { createLog } from '../runtime/logger.ts';
 import { Refusal } from './errors.ts';

@@ -83,6 +83,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     }
   };
 
+  /** @internal Made by the SDK: `aui.messages.stream()`, `session.stream()`, `fromReadableStream()`, the browser client. */
   constructor(executor: StreamExecutor) {
     this.#result.catch(() => undefined); // a failure nobody observes is reported by #fail, not by this promise
     try {

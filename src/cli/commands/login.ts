@@ -1,12 +1,10 @@
-/**
- * cli/commands/login — `aui-messaging login`: takes a network API key (hidden prompt, stdin, or
- * --api-key), checks it with one call, and only then stores it with its endpoint. AUI's own
- * `aui login` flags for account logins (--token, --email, a browser login) are understood, and
- * answered with one line about where network keys come from. No argument is ever echoed back:
- * a stray one may be the key.
- * Imports: keys/stored.node, ../args, ../backend, ../credentials, ../key-check, ../prompt,
- * ../terminal (types).
- */
+// cli/commands/login — `aui-messaging login`: takes a network API key (hidden prompt, stdin, or
+// --api-key), checks it with one call, and only then stores it with its endpoint. AUI's own
+// `aui login` flags for account logins (--token, --email, a browser login) are understood, and
+// answered with one line about where network keys come from. No argument is ever echoed back:
+// a stray one may be the key.
+// Imports: keys/stored.node, ../args, ../backend, ../credentials, ../key-check, ../prompt,
+// ../terminal (types).
 
 import { credentialsPath } from '../../keys/stored.node.ts';
 import {

@@ -1,11 +1,9 @@
-/**
- * cli/commands/whoami — `aui-messaging whoami`: which key the other commands would use (masked:
- * the documented prefix and at most its last 4 characters) and where it came from, the endpoint,
- * the default user id, and whether the key still works (one check call). Exit 0 when it works,
- * 1 when it does not or the check failed, 2 when there is no key at all.
- * Imports: keys/stored.node, ../args, ../backend, ../credentials,
- * ../interrupts, ../key-check, ../terminal (types).
- */
+// cli/commands/whoami — `aui-messaging whoami`: which key the other commands would use (masked:
+// the documented prefix and at most its last 4 characters) and where it came from, the endpoint,
+// the default user id, and whether the key still works (one check call). Exit 0 when it works,
+// 1 when it does not or the check failed, 2 when there is no key at all.
+// Imports: keys/stored.node, ../args, ../backend, ../credentials,
+// ../interrupts, ../key-check, ../terminal (types).
 
 import { credentialsPath, readStoredCredential } from '../../keys/stored.node.ts';
 import {
