@@ -13,7 +13,7 @@ import type { Terminal } from './terminal.ts';
  * returns an empty page of at most one task; and the server checks the key before anything else
  * (route, then the key, then the query), so a 401 means the key and nothing else.
  */
-export const CHECK_USER = 'aui-messaging-cli-key-check';
+const CHECK_USER = 'aui-messaging-cli-key-check';
 /** A check is one attempt, with no retries: a person is waiting for the answer. */
 const CHECK_TIMEOUT_MS = 15_000;
 

@@ -52,11 +52,11 @@ const REDACTED = '[redacted]';
 // Keys as AUI issues them, wherever they appear (the rule of src/errors/redact.ts).
 const AUI_KEYS = /\bAPI_KEY_[\w-]+/g;
 
-export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }
 
-export function palette(enabled: boolean): Palette {
+function palette(enabled: boolean): Palette {
   const sgr = (open: number, close: number) => (s: string) =>
     enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {

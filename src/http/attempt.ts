@@ -146,7 +146,7 @@ export async function exchange(
  * each said once (undici's `fetch failed` has the code in its cause's message too):
  * `fetch failed: connect ECONNREFUSED 127.0.0.1:59999`.
  */
-export function reasonOf(error: unknown): string {
+function reasonOf(error: unknown): string {
   const { message, code, cause } = (error ?? {}) as {
     message?: unknown;
     code?: unknown;

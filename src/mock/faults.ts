@@ -24,7 +24,7 @@ function splitPath(p: string): string[] {
   return p.split('/').filter((s) => s !== '');
 }
 
-export function restFaultMatches(match: string | undefined, method: string, fullPath: string): boolean {
+function restFaultMatches(match: string | undefined, method: string, fullPath: string): boolean {
   if (match === undefined || match.trim() === '') return true;
   const parts = match.trim().split(/\s+/);
   let wantMethod: string | undefined;

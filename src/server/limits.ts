@@ -10,7 +10,7 @@ import { Refusal } from './errors.ts';
 import type { AuiHandlerLimits, TurnCount, TurnCounter, TurnRule, TurnWindow } from './types.ts';
 import { memoryCounter } from './windows.ts';
 
-export const TURN_WINDOW_MS = 60_000;
+const TURN_WINDOW_MS = 60_000;
 const DEFAULT_COUNTER_TIMEOUT_MS = 1_000;
 const FAILURE_LOG_INTERVAL_MS = 60_000;
 

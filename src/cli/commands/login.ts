@@ -25,7 +25,7 @@ import { readHidden, readStdin } from '../prompt.ts';
 import type { Terminal } from '../terminal.ts';
 
 /** Where network API keys come from (the docs' authentication page). */
-export const WHERE_KEYS_COME_FROM = 'the AUI Console (https://console.aui.io) or your AUI account manager';
+const WHERE_KEYS_COME_FROM = 'the AUI Console (https://console.aui.io) or your AUI account manager';
 
 const OPTIONS = {
   ...ENDPOINT_OPTIONS,
