@@ -27,7 +27,7 @@ export function printUserLine(term: Terminal, text: string, note?: string): void
 const PRICE_ISH = /price|cost|sale|discount|amount|\$|€|£/i;
 const NAME_ISH = /^(product )?name$/i;
 
-function describe(product: Product): { name: string; details: string[] } {
+function productLine(product: Product): { name: string; details: string[] } {
   const name =
     product.name ??
     stringOf(Object.entries(product.values).find(([title]) => NAME_ISH.test(title))?.[1]) ??
@@ -54,7 +54,7 @@ export function printProducts(term: Terminal, message: Message): void {
   const c = term.out;
   term.line(c.dim(`  ${products.length} product${products.length === 1 ? '' : 's'}`));
   for (const product of products) {
-    const { name, details } = describe(product);
+    const { name, details } = productLine(product);
     const mark = product.recommended ? c.yellow('★') : c.dim('•');
     const price = details.length ? `  ${c.green(details.join(' · '))}` : '';
     const pick = product.recommended ? `  ${c.dim('recommended')}` : '';

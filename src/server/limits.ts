@@ -146,13 +146,13 @@ function failureReporter(policy: 'open' | 'closed'): (error: unknown) => void {
     lastLoggedAt = now;
     log(
       'warn',
-      `createAuiHandler: the turn counter failed (${describe(error)}); ${consequence}. ` +
+      `createAuiHandler: the turn counter failed (${failureText(error)}); ${consequence}. ` +
         'Logged at most once a minute while it lasts.',
     );
   };
 }
 
-function describe(error: unknown): string {
+function failureText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

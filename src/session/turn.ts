@@ -107,12 +107,12 @@ export class Turn {
 
   /** One timer per turn, not one per frame: when it fires while frames keep coming, it re-arms for the rest. */
   watchIdle(idleTimeout: number, onIdle: () => void): void {
-    const check = () => {
+    const checkIdle = () => {
       const quiet = Date.now() - this.lastFrameAt;
       if (quiet >= idleTimeout) onIdle();
-      else this.#idleTimer = setTimeout(check, idleTimeout - quiet);
+      else this.#idleTimer = setTimeout(checkIdle, idleTimeout - quiet);
     };
-    this.#idleTimer = setTimeout(check, idleTimeout);
+    this.#idleTimer = setTimeout(checkIdle, idleTimeout);
   }
 
   /**

@@ -75,15 +75,15 @@ give a network API key. ${KEY_ENV}, when set, is used before the stored key.
     const key = await readKey(term, values['api-key']);
     const where = describeTarget(target);
 
-    const check = await interruptible((signal) => checkKey(key, target, term, signal));
-    if (!check.works) {
-      if (check.rejected) {
-        term.error(`✗ ${where} rejected the key (${check.status ?? 401}): nothing was saved.`);
+    const verdict = await interruptible((signal) => checkKey(key, target, term, signal));
+    if (!verdict.works) {
+      if (verdict.rejected) {
+        term.error(`✗ ${where} rejected the key (${verdict.status ?? 401}): nothing was saved.`);
         term.note(
           `Check that it is the whole network API key, for this region (--region ${target.region ?? 'gcp'}).`,
         );
       } else {
-        term.error(`✗ Could not check the key, so nothing was saved: ${check.reason}`);
+        term.error(`✗ Could not check the key, so nothing was saved: ${verdict.reason}`);
       }
       return EXIT.failed;
     }

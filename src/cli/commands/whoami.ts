@@ -52,17 +52,17 @@ ${ENDPOINT_HELP}
     term.line(`${c.dim('user  ')}  ${defaultUser()} ${c.dim('(the default --user)')}`);
     await warnIfShared(term, key);
 
-    const check = await interruptible((signal) => checkKey(key.key, target, term, signal));
-    if (check.works) {
+    const verdict = await interruptible((signal) => checkKey(key.key, target, term, signal));
+    if (verdict.works) {
       term.line(`${c.dim('status')}  ${c.green('✓ works')}`);
       return EXIT.ok;
     }
-    if (check.rejected) {
-      term.line(`${c.dim('status')}  ${c.red(`✗ rejected (${check.status ?? 401})`)}`);
+    if (verdict.rejected) {
+      term.line(`${c.dim('status')}  ${c.red(`✗ rejected (${verdict.status ?? 401})`)}`);
       term.note(advice(key, shadowed));
     } else {
       term.line(`${c.dim('status')}  ${c.yellow('? could not check')}`);
-      term.note(check.reason);
+      term.note(verdict.reason);
     }
     return EXIT.failed;
   },
