@@ -94,7 +94,7 @@ export class Engine implements ConnectionEvents {
       return undefined;
     }
     this.#turns.add(turn);
-    this.#deps.watermarks.readFor(turn.params.task_id, this.#deps.history, this.#deps.log);
+    this.#deps.watermarks.readFor(turn.params.task_id, this.#deps.history, this.#deps.log, this.#where);
     const abandon = (error: AuiError) => this.#abandon(turn, error);
     turn.follow(options, this.#where, abandon);
     // Once the caller's code ran; a pump already due after a socket event sends it instead.
@@ -147,6 +147,12 @@ export class Engine implements ConnectionEvents {
       void reading.then(() => this.#schedulePump());
       return;
     }
+    // REST refused the key the socket would send this turn with: the turn fails unsent.
+    const refusal = this.#deps.watermarks.keyRefusal(next.params.task_id, this.#where);
+    if (refusal) {
+      this.#fail(next, refusal);
+      return;
+    }
     this.#send(next);
   }
 
@@ -180,8 +186,8 @@ export class Engine implements ConnectionEvents {
     let frame: unknown;
     let text: string | undefined;
     try {
-      frame = parseFrame(data);
-      text = streamingText(frame);
+      frame = parseFrame(data, this.#where);
+      text = streamingText(frame, this.#where);
     } catch (error) {
       this.#onUnreadable(turn, error);
       return;
@@ -199,7 +205,7 @@ export class Engine implements ConnectionEvents {
   #onTurnFrame(turn: Turn, frame: unknown): void {
     let reply: Reply;
     try {
-      reply = replyOf(frame, turn, this.#lastFinalId);
+      reply = replyOf(frame, turn, this.#lastFinalId, this.#where);
     } catch (error) {
       this.#onUnreadable(turn, error);
       return;

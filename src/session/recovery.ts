@@ -59,8 +59,9 @@ export async function recoverTurn(turn: Turn, why: string, context: RecoveryCont
   if (outcome.action === 'resend') log('info', `${where}: the message never reached AUI; sending it again.`);
   if (outcome.action !== 'fail') return outcome;
   const { delivered } = outcome;
+  const message = `${where}: turn interrupted (${why}; task ${task_id}, delivered: ${delivered}).`;
   const error =
-    outcome.error ?? new TurnInterruptedError({ task_id, delivered, partialText: turn.sink.text });
+    outcome.error ?? new TurnInterruptedError({ task_id, delivered, partialText: turn.sink.text, message });
   return { action: 'fail', error };
 }
 

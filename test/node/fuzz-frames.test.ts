@@ -45,8 +45,8 @@ function turnOnSocket(frames: number): Turn {
 
 /** What the engine does with one frame: parse it, take its streaming text, else read it for the turn. */
 function readAsEngine(data: unknown, turn: Turn, lastFinalId: string | undefined): string | Reply {
-  const frame = parseFrame(data);
-  return streamingText(frame) ?? replyOf(frame, turn, lastFinalId);
+  const frame = parseFrame(data, 'session');
+  return streamingText(frame, 'session') ?? replyOf(frame, turn, lastFinalId, 'session');
 }
 
 function assertReply(reply: string | Reply): void {

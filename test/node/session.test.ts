@@ -183,6 +183,25 @@ test('official-SDK failure: a bad key (1008) must not reconnect forever → one 
   await session.close(); // resolves at once on a session a failure already closed
 });
 
+test('the watermark read refused for the key (401 after the refresh) → AuthenticationError, the message never sent', async () => {
+  // Whichever of the REST refusal and the socket's 1008 comes first, the caller learns of the key
+  // (a browser often has the REST answer first: the turn must not go out without a watermark).
+  const fresh = await aui.tasks.create({ user_id: 'sessions' });
+  mock.failRest({
+    match: `GET /tasks/${fresh.id}/messages`,
+    status: 401,
+    body: { detail: 'Not authenticated' },
+    times: 2,
+  });
+  const error = await rejection(
+    aui.messages.stream({ task_id: fresh.id, text: 'refused first' }).finalMessage(),
+  );
+  assert.ok(error instanceof AuthenticationError, String(error));
+  assert.equal(error.delivered, false);
+  assert.match(error.message, /^messages\.stream: the message was not sent: the key was refused/);
+  assert.equal(sent('refused first'), 0);
+});
+
 test('close 1008 → the key provider is asked with forceRefresh → the turn succeeds on the new key', async () => {
   const rotating = clientFor(mock, {
     session: fast,
