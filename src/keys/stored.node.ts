@@ -70,6 +70,7 @@ function parseCredential(text: string, path: string): StoredCredential {
   return credential;
 }
 
+/** Options of `storedKey`. */
 export interface StoredKeyOptions {
   /** The credentials file. Default: `credentialsPath()`. */
   path?: string;

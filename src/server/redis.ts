@@ -6,6 +6,7 @@
  * Takes the client as an argument and imports nothing from `redis`: the package stays an
  * optional peer, and any client that can run EVAL fits (see `RedisEvalClient`).
  * Imports: errors/, ./types (type). Never node:*, keys, mock or browser.
+ * @module aui-messaging/server/redis
  */
 import { InvalidRequestError } from '../errors/errors.ts';
 import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
@@ -22,6 +23,7 @@ import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
  * redisCounter({ eval: (script, { keys, arguments: args }) => upstash.eval(script, keys, args) });
  */
 export interface RedisEvalClient {
+  /** Runs `script` with `keys` and `arguments`, resolving with its reply. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 
