@@ -44,7 +44,7 @@ export interface MessageStreamEvents {
 
 /** How a producer drives a stream. Calls after the turn ended are ignored. */
 export interface StreamSink {
-  /** A socket frame's text: delta or cumulative, decided once per turn (wire decision 4). */
+  /** A socket frame's text: delta or cumulative, decided once per turn. */
   frame(text: string): void;
   /** A known delta (the SSE reader). */
   delta(delta: string): void;
