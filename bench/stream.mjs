@@ -38,7 +38,7 @@
 // median over rounds of (raw ms / SDK ms) in the same round — paired, so drifting machine load
 // cancels out; the ratio of the medians and the CPU ratio are printed too.
 // Exit code 1 when the `.on('text')` ratio of a gated target (--gate mock | replay | both,
-// default replay: the client-bound figure, issue 9) is below the 0.90 floor (aim 0.95), or when
+// default replay: the client-bound figure) is below the 0.90 floor (aim 0.95), or when
 // any run's text check failed. The mock figure is still measured and reported.
 // Per-frame cost: (SDK median ms − raw median ms) / frames, in µs — what the SDK adds to each frame
 // on top of `ws` + `JSON.parse` (it includes the turn's fixed cost, ~1 ms, spread over the frames).
@@ -154,7 +154,7 @@ async function startReplay(mock) {
     ws.on('error', reject);
   });
   // The streaming frames are pre-encoded once. The final message gets a fresh id every turn, as a
-  // real reply does: the SDK takes a final whose id it has already seen for a repeated one (issue 10.2).
+  // real reply does: the SDK takes a final whose id it has already seen for a repeated one.
   const streaming = Buffer.concat(payloads.slice(0, -1).flatMap((p) => [frameHeader(p.length), p]));
   const finalMessage = JSON.parse(payloads.at(-1).toString());
   const finalFrame = () => {

@@ -1,5 +1,5 @@
-// npm run bench:unreachable — how long a call to an AUI host that refuses connections takes to fail
-// (issue 11): a REST call (`tasks.messages`), a one-shot streamed turn (`messages.stream`), and the
+// npm run bench:unreachable — how long a call to an AUI host that refuses connections takes to fail:
+// a REST call (`tasks.messages`), a one-shot streamed turn (`messages.stream`), and the
 // first error of a long-lived session with its default reconnect policy cut to 3 attempts. Each on
 // a 127.0.0.1 port nothing listens on, from the built package (dist/). Prints the medians and the
 // errors' messages (the host and the cause, never the key).

@@ -13,9 +13,9 @@ import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// The budgets, min+gzip bytes: fail lines, not targets; the tests fail above them. Issue 9 drew
-// them at 14 KB / 5 KB from the golfed 12.3 KB / 4.2 KB. The readable restructure and what issues
-// 9–11 added (valibot used as its users know it, messages in plain words, key-source and route
+// The budgets, min+gzip bytes: fail lines, not targets; the tests fail above them. They were
+// first drawn at 14 KB / 5 KB from a golfed 12.3 KB / 4.2 KB. The readable restructure and what
+// came with it (valibot used as its users know it, messages in plain words, key-source and route
 // hints, bounded redaction, fail-fast streaming, recovery that never mixes turns) measured
 // 17.0 KB / 5.0 KB without any golfing; bench/README.md ("Bundle size") has the breakdown and what
 // holding 14 KB would have cost. The lines sit ~1 KB / 0.5 KB above that, to catch growth nobody chose.

@@ -9,6 +9,7 @@ import { findWebSocketWith } from './websocket.ts';
 
 /** The AuiClient of the Node build: the same client; on a Node without a WebSocket (Node 20) it loads `ws` on first connect. */
 export class AuiClient extends WebAuiClient {
+  /** Checks and normalises `options`, as the web build's constructor does; nothing is sent until the first call. */
   constructor(options?: AuiClientOptions) {
     super(options);
     findWebSocketWith(this, nodeWebSocketSource);

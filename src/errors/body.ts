@@ -9,6 +9,7 @@ import { isRecord } from '../shared/values.ts';
 export interface Issue {
   /** Where the problem is, e.g. `['body', 'user_id']`. */
   path: Array<string | number>;
+  /** What is wrong there, in the server's words (`field required`). */
   message: string;
   /** The server's code for the problem, when it sent one (`value_error.missing`). */
   type?: string;

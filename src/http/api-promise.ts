@@ -15,7 +15,7 @@ export interface WithResponse<T> {
 /**
  * What every REST method returns: a Promise of the data, so `await aui.tasks.get(id)` gives the
  * task, that also offers `.withResponse()` for the raw `Response` and the server's request id.
- * It rejects with an `AuiError` subclass (see the README's error table).
+ * It rejects with an `AuiError` subclass (docs/errors.md lists them).
  * @example
  * const { data: task, response, requestId } = await aui.tasks.get(id).withResponse();
  */

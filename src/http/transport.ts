@@ -73,7 +73,7 @@ export interface CallSpec {
 export type Transport = <T>(spec: CallSpec, options?: RequestOptions) => APIPromise<T>;
 
 export function createTransport(config: TransportConfig): Transport {
-  // Browsers get no header of ours beyond what the API needs (DESIGN): no user-agent there.
+  // Browsers get no header of ours beyond what the API needs: no user-agent there.
   const headers: Record<string, string> = { ...config.headers };
   if (!isBrowser()) headers['user-agent'] = userAgent();
   const shared = { ...config, headers };

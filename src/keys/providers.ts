@@ -27,6 +27,7 @@ export interface KeyRequest {
  * new AuiClient({ apiKey: keys });
  */
 export interface KeyProvider {
+  /** Returns the key to use now; a new one when `request.forceRefresh` is true. */
   getKey(request: KeyRequest): string | Promise<string>;
 }
 
@@ -74,7 +75,9 @@ export interface CachedKeyOptions {
 
 /** What a `cachedKey` loader returns: the key, and when it expires (epoch ms) if it does. */
 export interface LoadedKey {
+  /** The key. */
   key: string;
+  /** When it expires, in epoch ms; never, when absent. */
   expiresAt?: number;
 }
 

@@ -68,6 +68,7 @@ function parseCredential(text: string, path: string): StoredCredential {
   return credential;
 }
 
+/** Options of `storedKey`. */
 export interface StoredKeyOptions {
   /** The credentials file. Default: `credentialsPath()`. */
   path?: string;

@@ -111,7 +111,7 @@ export function defaultFaultBody(status: number): unknown {
   }
   switch (status) {
     case 400:
-      // The spec's moderation example.
+      // The moderation example of AUI's API docs.
       return {
         status_code: 400,
         description: 'Content moderation triggered',

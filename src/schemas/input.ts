@@ -55,9 +55,13 @@ export const REGIONS = ['gcp', 'azure', 'aws'] as const;
 
 /** The agent that answers in a task, and which of its versions. Default: the network's agent. */
 export interface TaskAgent {
+  /** Which agent of the network answers. */
   agent_id?: string | undefined;
+  /** Pin one version of it, say a draft under test. */
   version_id?: string | undefined;
+  /** Pin the version with this tag, e.g. `'v8.14'`. */
   version_tag?: string | undefined;
+  /** Run the agent in bundle mode. */
   bundle_mode?: boolean | undefined;
 }
 
@@ -128,6 +132,7 @@ export interface SendMessageParams {
   task_id: string;
   /** What the user says. Optional, as in the server's schema. */
   text?: string | undefined;
+  /** Where the user is (a page, what is known about them), for the agent's integrations. */
   context?: MessageContext | null | undefined;
   /** Values for the agent's custom variables, e.g. `{ budget: 400 }`. */
   agent_variables?: Record<string, unknown> | undefined;
@@ -154,6 +159,7 @@ export interface StreamMessageParams {
   task_id: string;
   /** What the user says. Required, non-empty. */
   text: string;
+  /** Where the user is (a page, what is known about them), for the agent's integrations. */
   context?: MessageContext | null | undefined;
 }
 
@@ -186,6 +192,7 @@ export const TraceInfoQuerySchema = schemaFor<TraceInfoQuery>()(
 export interface TextConversationParams {
   /** The user's phone number in E.164 form, e.g. `+14155550123`. */
   phoneNumber: string;
+  /** Which channel to start the conversation on. */
   channel: 'whatsapp' | 'sms';
   /** The first message sent to the user. */
   message?: string | undefined;

@@ -1,7 +1,7 @@
 // session/recovery — what became of a turn whose socket went away before its final message. A lost
 // turn the app can retry is better than a doubled turn the agent acts on twice, so this answers
 // only from the task's history, read over REST, and only counts entries after the watermark
-// (DESIGN "Recovery"):
+// (docs/streaming.md explains it to users):
 //   exactly [our user entry, one agent entry] → deliver that entry;
 //   our user entry, no reply yet            → poll until recoveryTimeout, then delivered: true;
 //   no user entry on two reads ≥ 2 s apart, no frame seen, and this server is known to store
@@ -88,7 +88,7 @@ type Reading =
   | { kind: 'absent' } // nothing after the watermark
   | { kind: 'ambiguous' }; // anything else: never a guess
 
-// Two empty reads at least this far apart before a message counts as never received (DESIGN).
+// Two empty reads at least this far apart before a message counts as never received.
 const CONFIRM_GAP = 2_000;
 const FIRST_POLL = 250;
 const MAX_POLL = 5_000;

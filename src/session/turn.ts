@@ -12,8 +12,11 @@ import type { Watermark } from './watermarks.ts';
 
 /** What a turn carries to AUI: the `messages.stream` params. */
 export interface StreamParams {
+  /** The task to send to. */
   task_id: string;
+  /** What the user says. */
   text: string;
+  /** Where the user is, for the agent's integrations. */
   context?: Record<string, unknown> | null;
 }
 

@@ -70,8 +70,8 @@ export class WatermarkStore {
       body: refusal.body,
       headers: refusal.headers,
       requestId: refusal.requestId,
-      // The refusal's message already ends with the hint on where the key came from.
-      message: `${where}: the message was not sent: the key was refused reading the task's history (${refusal.message})`,
+      // The refusal's message ends with the hint on where the key came from and who refused it.
+      message: `${where}: the key was refused, so the message was not sent: ${refusal.message}`,
     });
   }
 

@@ -1,5 +1,5 @@
 // stream/frames — what a frame from the session socket is. The API's frames carry no type field,
-// so each is classified first (streaming → error → final → unknown, wire decision 5) and only then
+// so each is classified first (streaming → error → final → unknown) and only then
 // checked as that kind; the streaming frames, thousands per turn, on a path of their own.
 // Knows frames, not sockets. Imports: errors, schemas, shared.
 

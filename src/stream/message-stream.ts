@@ -103,6 +103,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     return this.#addListener(event, listener as Listener, true);
   }
 
+  /** Removes a listener added with `on` or `once`. */
   off<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
     this.#listeners.remove(event, listener as Listener);
     return this;

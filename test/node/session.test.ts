@@ -198,7 +198,7 @@ test('the watermark read refused for the key (401 after the refresh) → Authent
   );
   assert.ok(error instanceof AuthenticationError, String(error));
   assert.equal(error.delivered, false);
-  assert.match(error.message, /^messages\.stream: the message was not sent: the key was refused/);
+  assert.match(error.message, /^messages\.stream: the key was refused, so the message was not sent: 401 /);
   assert.equal(sent('refused first'), 0);
 });
 
@@ -221,7 +221,7 @@ test('close 1008 → the key provider is asked with forceRefresh → the turn su
 });
 
 test('an auth error frame (401) on a sent message → refresh, reconnect, and a resend only once history proves it never arrived', async () => {
-  // Recovery needs two empty reads 2 s apart before it may resend (issue 10: never a blind resend).
+  // Recovery needs two empty reads 2 s apart before it may resend (never a blind resend).
   const patient = clientFor(mock, { session: { ...fast, recoveryTimeout: 5000 } });
   // A turn first, so this client has seen the server store user messages.
   await patient.messages.stream({ task_id: task.id, text: 'before reauth' }).finalText();
