@@ -48,7 +48,9 @@ export default [
     // The CLI exports nothing, so it has no declarations.
     input: Object.fromEntries(Object.entries(entries).filter(([name]) => name !== 'cli')),
     external,
-    plugins: [dts({ respectExternal: false })],
+    // stripInternal: constructors the SDK calls itself (Session, MessageStream, APIPromise) are marked
+    // @internal, so the types they take (engine deps, sinks) never reach a user's editor.
+    plugins: [dts({ respectExternal: false, compilerOptions: { stripInternal: true } })],
     output: [
       {
         dir: 'dist',

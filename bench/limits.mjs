@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// bench/limits.mjs — issue 13's proof at scale: the proxy's per-user turn limit behind a load
+// bench/limits.mjs — the proof at scale that shared counters are needed: the proxy's per-user turn limit behind a load
 // balancer, counted in memory (per process) versus in Redis (shared). Measures the BUILT package
 // (`npm run build` first) and needs Debian's `redis-server` on PATH. Not a test: it prints figures.
 //

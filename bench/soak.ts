@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// bench/soak — a seeded soak of the streaming engine against a hostile mock AUI (issue 10): N turns
+// bench/soak — a seeded soak of the streaming engine against a hostile mock AUI: N turns
 // over ONE long-lived `aui.session()` and N one-shot `aui.messages.stream()` turns, each meeting a
 // fault drawn from the seed (drops with the reply stored now / later / never, close 1011, close
 // 1000 after the answer, refused handshakes for a stretch, repeated finals, stray error frames,

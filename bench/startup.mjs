@@ -2,7 +2,7 @@
 // bench/startup.mjs — start-up cost: from process start to a completed `tasks.create` against the
 // mock on loopback, in Node 20, for the built SDK (`dist/index.node.js`) versus a script doing the
 // same call with raw `fetch`. Each run is a fresh `node` process timed from spawn to exit; the two
-// sides alternate; medians of N runs (default 20). Budget from issue 4: at most +50 ms over raw.
+// sides alternate; medians of N runs (default 20). Budget: at most +50 ms over raw.
 //
 //   npm run build && node bench/startup.mjs [--runs 20] [--json]
 import { spawn } from 'node:child_process';

@@ -38,7 +38,7 @@
 // median over rounds of (raw ms / SDK ms) in the same round — paired, so drifting machine load
 // cancels out; the ratio of the medians and the CPU ratio are printed too.
 // Exit code 1 when the `.on('text')` ratio of a gated target (--gate mock | replay | both,
-// default replay: the client-bound figure, issue 9) is below the 0.90 floor (aim 0.95), or when
+// default replay: the client-bound figure) is below the 0.90 floor (aim 0.95), or when
 // any run's text check failed. The mock figure is still measured and reported.
 // Per-frame cost: (SDK median ms − raw median ms) / frames, in µs — what the SDK adds to each frame
 // on top of `ws` + `JSON.parse` (it includes the turn's fixed cost, ~1 ms, spread over the frames).
@@ -154,7 +154,7 @@ async function startReplay(mock) {
     ws.on('error', reject);
   });
   // The streaming frames are pre-encoded once. The final message gets a fresh id every turn, as a
-  // real reply does: the SDK takes a final whose id it has already seen for a repeated one (issue 10.2).
+  // real reply does: the SDK takes a final whose id it has already seen for a repeated one.
   const streaming = Buffer.concat(payloads.slice(0, -1).flatMap((p) => [frameHeader(p.length), p]));
   const finalMessage = JSON.parse(payloads.at(-1).toString());
   const finalFrame = () => {
@@ -409,12 +409,7 @@ async function main() {
 
     const round = async (i, record) => {
       for (const [tname, target] of Object.entries(targets)) {
-        // Raw in the middle, adjacent to both SDK variants; those swap places every round.
-        const order = opt.only
-          ? [opt.only]
-          : i % 2 === 0
-            ? ['sdk', 'raw', 'sdkIter']
-            : ['sdkIter', 'raw', 'sdk'];
+        const order = opt.only ? [opt.only] : roundOrder(i);
         for (const name of order) {
           const r = await target.variants[name]();
           if (!r.ok) {
@@ -445,11 +440,7 @@ async function main() {
       turnBytes: server.replayBytes,
       runs: RUNS,
       warmupRounds: WARMUP,
-      layout: opt.inproc
-        ? 'mock and replay in this process'
-        : pinned
-          ? 'mock and replay in a child process; client pinned to cpu 0, child to cpu 1'
-          : 'mock and replay in a child process, unpinned',
+      layout: layoutOf(pinned),
       gate: opt.gate,
       floor: FLOOR,
       aim: AIM,
@@ -529,8 +520,10 @@ async function main() {
         if (t.ratio >= AIM) level = `meets the ${AIM}× aim`;
         else if (t.ratio >= FLOOR) level = `above the ${FLOOR}× floor, below the ${AIM}× aim`;
         const isGated = gated.some(([g]) => g === tname);
+        let verdict = 'info';
+        if (isGated) verdict = t.ratio >= FLOOR ? 'PASS' : 'FAIL';
         console.log(
-          `${isGated ? (t.ratio >= FLOOR ? 'PASS' : 'FAIL') : 'info'}: ${tname}: SDK .on('text') throughput = ${f(t.ratio, 3)}× raw (${level})${isGated ? '' : ' [not gated; --gate ' + tname + ' or both]'}`,
+          `${verdict}: ${tname}: SDK .on('text') throughput = ${f(t.ratio, 3)}× raw (${level})${isGated ? '' : ' [not gated; --gate ' + tname + ' or both]'}`,
         );
       }
       if (bad) console.log('FAIL: the text check failed');
@@ -540,4 +533,16 @@ async function main() {
     if (child) await stopMockChild(child);
     else await server.close();
   }
+}
+
+/** Raw in the middle, adjacent to both SDK variants; those swap places every round. */
+function roundOrder(round) {
+  return round % 2 === 0 ? ['sdk', 'raw', 'sdkIter'] : ['sdkIter', 'raw', 'sdk'];
+}
+
+/** Where the servers ran relative to the measuring process. */
+function layoutOf(pinned) {
+  if (opt.inproc) return 'mock and replay in this process';
+  if (pinned) return 'mock and replay in a child process; client pinned to cpu 0, child to cpu 1';
+  return 'mock and replay in a child process, unpinned';
 }

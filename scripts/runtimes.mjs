@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run test:runtimes — the runtime matrix (issue 4, test/runtimes/): the packed package, in
+// npm run test:runtimes — the runtime matrix (test/runtimes/, docs/runtimes.md): the packed package, in
 // every runtime it promises, against the mock AUI server on 127.0.0.1.
 //
 //   1. `npm run build`, then `npm pack` once into .tmp/aui-runtimes/pack/.

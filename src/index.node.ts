@@ -4,6 +4,7 @@
  * only in how the streaming engine finds a WebSocket on a Node without one (Node 20):
  * `isomorphic-ws`, loaded lazily on first connect (src/runtime/websocket.node.ts, the only file
  * that may name `ws`).
+ * @module aui-messaging (Node build)
  */
 export * from './index.ts';
 export { AuiClient } from './client/node.ts';

@@ -1,8 +1,10 @@
 /**
  * aui-messaging — the public surface of the default entry (web build). Everything a user
  * imports is named here; each name is defined in the folder that owns it.
+ * @module aui-messaging
  */
 export { AuiClient } from './client/client.ts';
+export type { MessagesApi, TasksApi } from './client/methods.ts';
 export { REGION_URLS, type AuiClientOptions, type Region } from './client/options.ts';
 export { APIPromise, type WithResponse } from './http/api-promise.ts';
 export type { RequestOptions } from './http/transport.ts';
@@ -14,6 +16,7 @@ export {
   type CachedKeyOptions,
   type KeyProvider,
   type KeyRequest,
+  type LoadedKey,
 } from './keys/providers.ts';
 export type { Logger, LogLevel } from './runtime/logger.ts';
 export { MessageStream } from './stream/message-stream.ts';

@@ -257,7 +257,7 @@ async function driveTurn(turn: {
 }
 
 /**
- * The stream's event rules (DESIGN "MessageStream"): the deltas since the last snapshot add up to
+ * The stream's event rules (docs/streaming.md, "Reading a turn"): the deltas since the last snapshot add up to
  * it, the message's text equals the last snapshot, `end` comes once and last. Returns the first
  * rule broken, read after the turn settled.
  */

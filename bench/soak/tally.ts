@@ -132,9 +132,11 @@ export function tally(
     if (outcome === 'completed') report.completed++;
     else if (outcome === 'wrong reply') {
       report.wrongReplies++;
-      note(record, `resolved with "${record.wrongText}…"; the task's history since its last completed turn: ${record.historyAtFailure}`);
-    }
-    else if (outcome === 'own abort') report.ownAborts++;
+      note(
+        record,
+        `resolved with "${record.wrongText}…"; the task's history since its last completed turn: ${record.historyAtFailure}`,
+      );
+    } else if (outcome === 'own abort') report.ownAborts++;
     else if (outcome === 'untyped') report.untyped++;
     else if (outcome === 'hung') report.hung++;
     else {

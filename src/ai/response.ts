@@ -10,7 +10,7 @@
 import type { AuiUIMessageChunk } from './message.ts';
 
 /** The headers the AI SDK sends with a UI message stream (`UI_MESSAGE_STREAM_HEADERS` in `ai`). */
-export const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
+const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
   'content-type': 'text/event-stream',
   'cache-control': 'no-cache',
   connection: 'keep-alive',

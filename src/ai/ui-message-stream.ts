@@ -1,3 +1,7 @@
+/**
+ * The Vercel AI SDK adapter: `toUIMessageStream` and the `AuiUIMessage` type for `useChat`.
+ * @module aui-messaging/ai
+ */
 // ai/ui-message-stream — entry of `aui-messaging/ai` (web build): an AUI turn as the Vercel AI
 // SDK's UI message stream, for a route that answers `useChat`. The chunks are made here (./chunks)
 // and only the types come from `ai`, so this entry runs wherever the rest of the package does and

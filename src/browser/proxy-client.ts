@@ -1,3 +1,7 @@
+/**
+ * The browser client of your proxy: `createProxyClient`. No key, no `user_id`.
+ * @module aui-messaging/browser
+ */
 // browser/proxy-client — entry of `aui-messaging/browser`: `createProxyClient` talks to the
 // app's own proxy (`createAuiHandler`), never to AUI, so it holds no key and has no `user_id`
 // parameter (the proxy takes both from the server side). Same `MessageStream` and the same error
@@ -47,6 +51,7 @@ export type { ProxyClientOptions } from './endpoint.ts';
  * not JSON).
  */
 export interface ProxyClient {
+  /** The signed-in user's tasks (conversations). */
   tasks: {
     /** Creates a task for the signed-in user (the proxy supplies `user_id`); 401 when signed out. */
     create(): Promise<Task>;
@@ -63,6 +68,7 @@ export interface ProxyClient {
     /** The task's messages, oldest first. `NotFoundError` for a task that is not the user's. */
     messages(task_id: string): Promise<Message[]>;
   };
+  /** Messages on the user's tasks: sent whole, or streamed as the answer is written. */
   messages: {
     /**
      * Sends one message and resolves with the agent's whole answer. Only `task_id` and `text`

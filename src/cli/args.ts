@@ -1,9 +1,7 @@
-/**
- * cli/args — the command line's shared parts: `util.parseArgs` with its errors turned into
- * `UsageError` (exit code 2), the options every command that talks to AUI accepts (`--mock`,
- * `--region`, `--base-url`), the exit codes, and `Interrupted` (exit code 130). No I/O here.
- * Imports: node builtins only.
- */
+// cli/args — the command line's shared parts: `util.parseArgs` with its errors turned into
+// `UsageError` (exit code 2), the options every command that talks to AUI accepts (`--mock`,
+// `--region`, `--base-url`), the exit codes, and `Interrupted` (exit code 130). No I/O here.
+// Imports: node builtins only.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Terminal } from './terminal.ts';

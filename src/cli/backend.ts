@@ -1,12 +1,10 @@
-/**
- * cli/backend — what the CLI talks to, and with which key. The key chain: AUI_NETWORK_API_KEY,
- * then the key `aui-messaging login` stored, then an error that names both and --mock. The
- * endpoint: --region/--base-url when given, else the one stored with the key, else gcp. With
- * --mock, the embedded mock server on 127.0.0.1 and a throwaway key instead (the mock is loaded
- * only then). Builds the AuiClient, its log lines dimmed on stderr, and owns closing the mock.
- * Imports: the SDK's public entry, keys/stored.node, the mock (lazily), ./args, ./credentials,
- * ./terminal.
- */
+// cli/backend — what the CLI talks to, and with which key. The key chain: AUI_NETWORK_API_KEY,
+// then the key `aui-messaging login` stored, then an error that names both and --mock. The
+// endpoint: --region/--base-url when given, else the one stored with the key, else gcp. With
+// --mock, the embedded mock server on 127.0.0.1 and a throwaway key instead (the mock is loaded
+// only then). Builds the AuiClient, its log lines dimmed on stderr, and owns closing the mock.
+// Imports: the SDK's public entry, keys/stored.node, the mock (lazily), ./args, ./credentials,
+// ./terminal.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';

@@ -1,10 +1,9 @@
-/**
- * cli/chat — the interactive `chat` loop: reads lines with node:readline, sends each one (or
- * the suggestion whose number was typed) as a turn, and leaves on /exit, Ctrl-D or Ctrl-C at
- * the prompt. On a terminal readline draws the `you ›` prompt; from a pipe the CLI echoes the
- * line itself, so a transcript reads the same.
- * Imports: ./conversation, ./interrupts, ./render, ./terminal.
- */
+// cli/chat — the interactive `chat` loop: reads lines with node:readline, sends each one (or
+// the suggestion whose number was typed) as a turn, and leaves on /exit, Ctrl-D or Ctrl-C at
+// the prompt. On a terminal readline draws the `you ›` prompt; from a pipe the CLI echoes the
+// line itself, so a transcript reads the same.
+// Imports: ./conversation, ./interrupts, ./render, ./terminal.
+
 import { createInterface } from 'node:readline';
 import { type ChatOptions, openConversation } from './conversation.ts';
 import { Interrupts } from './interrupts.ts';

@@ -1,10 +1,9 @@
-/**
- * cli/conversation — one conversation, shared by the interactive chat and the demo: opens the
- * backend, creates (or continues) the task and prints the welcome, then opens one long-lived
- * `aui.session()` (only once REST has answered), shows its reconnecting state on stderr, streams
- * each turn and prints its cards and numbered suggestions, and closes everything in order.
- * Imports: the SDK's public entry, ./args, ./backend, ./interrupts, ./render, ./terminal, ./turn.
- */
+// cli/conversation — one conversation, shared by the interactive chat and the demo: opens the
+// backend, creates (or continues) the task and prints the welcome, then opens one long-lived
+// `aui.session()` (only once REST has answered), shows its reconnecting state on stderr, streams
+// each turn and prints its cards and numbered suggestions, and closes everything in order.
+// Imports: the SDK's public entry, ./args, ./backend, ./interrupts, ./render, ./terminal, ./turn.
+
 import { type Message, type Session, type StateChange, type Task, VERSION } from '../index.node.ts';
 import type { Endpoint } from './args.ts';
 import { type Backend, defaultUser, openBackend } from './backend.ts';

@@ -1,10 +1,8 @@
-/**
- * cli/credentials — writing and removing the file `storedKey()` reads, and showing a key
- * without showing it. The file is written atomically with mode 0600: a temporary file (0600
- * from its creation, in the same directory), fsync, then rename over the old one, so a reader
- * never sees half a file and the key is never readable by others, not even for a moment.
- * Imports: node builtins, keys/stored.node (the path and the file's shape).
- */
+// cli/credentials — writing and removing the file `storedKey()` reads, and showing a key
+// without showing it. The file is written atomically with mode 0600: a temporary file (0600
+// from its creation, in the same directory), fsync, then rename over the old one, so a reader
+// never sees half a file and the key is never readable by others, not even for a moment.
+// Imports: node builtins, keys/stored.node (the path and the file's shape).
 
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';

@@ -1,10 +1,9 @@
-/**
- * cli/demo — `chat --demo`, the non-interactive scripted conversation behind `npm run demo`:
- * the welcome and its suggestions, one product question streamed with its cards, then the
- * first follow-up suggestion "picked" and streamed too; then everything is closed. On a
- * terminal it types the user's lines and pauses a little between steps; in a pipe it does not.
- * Imports: ./conversation, ./interrupts, ./render, ./terminal.
- */
+// cli/demo — `chat --demo`, the non-interactive scripted conversation behind `npm run demo`:
+// the welcome and its suggestions, one product question streamed with its cards, then the
+// first follow-up suggestion "picked" and streamed too; then everything is closed. On a
+// terminal it types the user's lines and pauses a little between steps; in a pipe it does not.
+// Imports: ./conversation, ./interrupts, ./render, ./terminal.
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChatOptions, openConversation } from './conversation.ts';
 import { Interrupts } from './interrupts.ts';

@@ -1,9 +1,7 @@
-/**
- * cli/interrupts — what Ctrl-C means. With a turn in flight it aborts that turn; otherwise
- * it asks the CLI to exit (the `signal` aborts: readline closes, REST calls stop); once an
- * exit is under way, another Ctrl-C exits at once. SIGTERM asks for a clean exit too.
- * Imports: ./args.
- */
+// cli/interrupts — what Ctrl-C means. With a turn in flight it aborts that turn; otherwise
+// it asks the CLI to exit (the `signal` aborts: readline closes, REST calls stop); once an
+// exit is under way, another Ctrl-C exits at once. SIGTERM asks for a clean exit too.
+// Imports: ./args.
 
 import { Interrupted } from './args.ts';
 

@@ -1,8 +1,6 @@
-/**
- * cli/key-check — does a key work? One cheap authenticated call, used by `login` (before saving)
- * and `whoami` (to say whether the saved key still works).
- * Imports: the SDK's public entry, ./backend, ./render, ./terminal.
- */
+// cli/key-check — does a key work? One cheap authenticated call, used by `login` (before saving)
+// and `whoami` (to say whether the saved key still works).
+// Imports: the SDK's public entry, ./backend, ./render, ./terminal.
 
 import { type ApiKeyInput, AuthenticationError, PermissionDeniedError } from '../index.node.ts';
 import { createClient, describeTarget, type Target } from './backend.ts';
@@ -15,7 +13,7 @@ import type { Terminal } from './terminal.ts';
  * returns an empty page of at most one task; and the server checks the key before anything else
  * (route, then the key, then the query), so a 401 means the key and nothing else.
  */
-export const CHECK_USER = 'aui-messaging-cli-key-check';
+const CHECK_USER = 'aui-messaging-cli-key-check';
 /** A check is one attempt, with no retries: a person is waiting for the answer. */
 const CHECK_TIMEOUT_MS = 15_000;
 

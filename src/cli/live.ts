@@ -1,10 +1,9 @@
-/**
- * cli/live — one streamed answer on the screen: the prefix, then deltas written as they
- * arrive; `replace()` reprints the whole text when the stream corrects itself (a `snapshot`
- * event). On a TTY it moves the cursor back over what it wrote and clears; in a pipe it starts
- * a fresh line, since nothing written can be taken back.
- * Imports: ./terminal.
- */
+// cli/live — one streamed answer on the screen: the prefix, then deltas written as they
+// arrive; `replace()` reprints the whole text when the stream corrects itself (a `snapshot`
+// event). On a TTY it moves the cursor back over what it wrote and clears; in a pipe it starts
+// a fresh line, since nothing written can be taken back.
+// Imports: ./terminal.
+
 import { type Terminal, visibleLength } from './terminal.ts';
 
 export class LiveText {

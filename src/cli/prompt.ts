@@ -1,9 +1,7 @@
-/**
- * cli/prompt — reading a secret: from a hidden prompt on a terminal (raw mode, nothing echoed,
- * Backspace edits, Enter ends, Ctrl-C interrupts), or from stdin when it is a pipe. Raw mode is
- * switched on before the prompt is shown, so no keystroke can be echoed by the terminal first.
- * Imports: ./args, ./terminal.
- */
+// cli/prompt — reading a secret: from a hidden prompt on a terminal (raw mode, nothing echoed,
+// Backspace edits, Enter ends, Ctrl-C interrupts), or from stdin when it is a pipe. Raw mode is
+// switched on before the prompt is shown, so no keystroke can be echoed by the terminal first.
+// Imports: ./args, ./terminal.
 
 import { Interrupted } from './args.ts';
 import type { Terminal } from './terminal.ts';

@@ -1,9 +1,8 @@
-/**
- * cli/render — how the conversation looks: banner, `you ›`/`agent ›` prefixes, product cards
- * (name + price-ish values via productsOf), numbered follow-up suggestions, and errors as one
- * line with the class name (never a stack). Pure formatting onto a Terminal.
- * Imports: the SDK's public entry, ./terminal.
- */
+// cli/render — how the conversation looks: banner, `you ›`/`agent ›` prefixes, product cards
+// (name + price-ish values via productsOf), numbered follow-up suggestions, and errors as one
+// line with the class name (never a stack). Pure formatting onto a Terminal.
+// Imports: the SDK's public entry, ./terminal.
+
 import { AuiError, productsOf, type Message, type Product } from '../index.node.ts';
 import type { Palette, Terminal } from './terminal.ts';
 
@@ -28,7 +27,7 @@ export function printUserLine(term: Terminal, text: string, note?: string): void
 const PRICE_ISH = /price|cost|sale|discount|amount|\$|€|£/i;
 const NAME_ISH = /^(product )?name$/i;
 
-function describe(product: Product): { name: string; details: string[] } {
+function productLine(product: Product): { name: string; details: string[] } {
   const name =
     product.name ??
     stringOf(Object.entries(product.values).find(([title]) => NAME_ISH.test(title))?.[1]) ??
@@ -55,7 +54,7 @@ export function printProducts(term: Terminal, message: Message): void {
   const c = term.out;
   term.line(c.dim(`  ${products.length} product${products.length === 1 ? '' : 's'}`));
   for (const product of products) {
-    const { name, details } = describe(product);
+    const { name, details } = productLine(product);
     const mark = product.recommended ? c.yellow('★') : c.dim('•');
     const price = details.length ? `  ${c.green(details.join(' · '))}` : '';
     const pick = product.recommended ? `  ${c.dim('recommended')}` : '';

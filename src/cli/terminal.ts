@@ -1,11 +1,10 @@
-/**
- * cli/terminal — the CLI's only way to print. Owns stdout (the conversation) and stderr
- * (notes, state changes, errors, prompts, the spinner), the colour decision (a TTY and NO_COLOR
- * unset, per stream), whether stdout is mid-line (so a note never lands inside a streamed answer
- * on a shared screen), and a last-line scrub of secrets from everything written: the exact keys
- * handed to `secret()`, plus whatever the SDK's redactor spots (`API_KEY_…`, `network_api_key=…`).
- * Imports: node builtins, errors/redact (leaf).
- */
+// cli/terminal — the CLI's only way to print. Owns stdout (the conversation) and stderr
+// (notes, state changes, errors, prompts, the spinner), the colour decision (a TTY and NO_COLOR
+// unset, per stream), whether stdout is mid-line (so a note never lands inside a streamed answer
+// on a shared screen), and a last-line scrub of secrets from everything written: the exact keys
+// handed to `secret()`, plus whatever the SDK's redactor spots (`API_KEY_…`, `network_api_key=…`).
+// Imports: node builtins, errors/redact (leaf).
+
 import { stripVTControlCharacters } from 'node:util';
 
 export interface Palette {
@@ -53,11 +52,11 @@ const REDACTED = '[redacted]';
 // Keys as AUI issues them, wherever they appear (the rule of src/errors/redact.ts).
 const AUI_KEYS = /\bAPI_KEY_[\w-]+/g;
 
-export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
 }
 
-export function palette(enabled: boolean): Palette {
+function palette(enabled: boolean): Palette {
   const sgr = (open: number, close: number) => (s: string) =>
     enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {

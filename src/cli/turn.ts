@@ -1,9 +1,8 @@
-/**
- * cli/turn — one agent turn, live: sends the text on the session, writes the answer token by
- * token (reprinting on a `snapshot` correction), lets Ctrl-C abort it, and prints its error as
- * one line. Resolves to the final Message, or undefined when the turn failed or was stopped.
- * Imports: the SDK's public entry, ./interrupts, ./live, ./render, ./terminal.
- */
+// cli/turn — one agent turn, live: sends the text on the session, writes the answer token by
+// token (reprinting on a `snapshot` correction), lets Ctrl-C abort it, and prints its error as
+// one line. Resolves to the final Message, or undefined when the turn failed or was stopped.
+// Imports: the SDK's public entry, ./interrupts, ./live, ./render, ./terminal.
+
 import { APIUserAbortError, type Message, type Session } from '../index.node.ts';
 import type { Interrupts } from './interrupts.ts';
 import { LiveText } from './live.ts';

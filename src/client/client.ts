@@ -1,11 +1,10 @@
-/**
- * client/client — `AuiClient`: every REST endpoint of the AUI Messaging API as a typed method,
- * and the two ways into streaming (`messages.stream`, `session()`). A REST method checks its
- * input (bad input sends nothing), then builds its request — path parameters encoded by
- * `pathOf`, query or body — and hands it to the transport. Streaming goes to session/, which
- * gets what it needs from here as `SessionDeps`.
- * Imports: http, schemas, session, stream, runtime, shared, ./options. Never mock, cli or server.
- */
+// client/client — `AuiClient`: every REST endpoint of the AUI Messaging API as a typed method,
+// and the two ways into streaming (`messages.stream`, `session()`). A REST method checks its
+// input (bad input sends nothing), then builds its request — path parameters encoded by
+// `pathOf`, query or body — and hands it to the transport. Streaming goes to session/, which
+// gets what it needs from here as `SessionDeps`.
+// Imports: http, schemas, session, stream, runtime, shared, ./options. Never mock, cli or server.
+
 import { APIPromise, type WithResponse } from '../http/api-promise.ts';
 import { type CallSpec, createTransport, type RequestOptions, type Transport } from '../http/transport.ts';
 import { checkInput } from '../schemas/check.ts';

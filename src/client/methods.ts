@@ -1,8 +1,7 @@
-/**
- * client/methods — the shapes of `aui.tasks` and `aui.messages`, with the JSDoc users see when
- * they hover a method. AuiClient (./client) implements them.
- * Imports types only: http, schemas, session, stream.
- */
+// client/methods — the shapes of `aui.tasks` and `aui.messages`, with the JSDoc users see when
+// they hover a method. AuiClient (./client) implements them.
+// Imports types only: http, schemas, session, stream.
+
 import type { APIPromise } from '../http/api-promise.ts';
 import type { RequestOptions } from '../http/transport.ts';
 import type {

@@ -1,9 +1,8 @@
-/**
- * client/options — `AuiClientOptions`, normalised once at the edge: checked (schemas/input),
- * region → URLs, defaults filled in, the key provider and the logger built. Everything after the
- * constructor reads `ResolvedOptions` only, which never leaves the package.
- * Imports: keys, runtime, schemas, shared, session/options (a type).
- */
+// client/options — `AuiClientOptions`, normalised once at the edge: checked (schemas/input),
+// region → URLs, defaults filled in, the key provider and the logger built. Everything after the
+// constructor reads `ResolvedOptions` only, which never leaves the package.
+// Imports: keys, runtime, schemas, shared, session/options (a type).
+
 import { type ApiKeyInput, toKeyProvider, type KeyProvider } from '../keys/providers.ts';
 import { createLog, type Log, type Logger, type LogLevel } from '../runtime/logger.ts';
 import type { WebSocketConstructor } from '../runtime/websocket.ts';

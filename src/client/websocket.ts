@@ -1,10 +1,9 @@
-/**
- * client/websocket — which WebSocket a client's sessions open. The web build uses the runtime's
- * (runtime/websocket); the Node build's AuiClient registers its own finder here as it is built
- * (a lazy `ws` where Node has no WebSocket). A table only client/ can reach, rather than a
- * protected method, keeps that hook out of the public types.
- * Imports: runtime/websocket, ./options (a type).
- */
+// client/websocket — which WebSocket a client's sessions open. The web build uses the runtime's
+// (runtime/websocket); the Node build's AuiClient registers its own finder here as it is built
+// (a lazy `ws` where Node has no WebSocket). A table only client/ can reach, rather than a
+// protected method, keeps that hook out of the public types.
+// Imports: runtime/websocket, ./options (a type).
+
 import { webSocketSource, type WebSocketSource } from '../runtime/websocket.ts';
 import type { ResolvedOptions } from './options.ts';
 

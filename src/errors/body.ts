@@ -1,15 +1,15 @@
-/**
- * errors/body — reading a server's error body for an error's message and fields: the one-line
- * summary, and the 422 issue list whatever shape the server used. Bodies here are already
- * redacted and depth-bounded (./redact), so nothing below can recurse without end.
- * Leaf module: imports only shared/values.
- */
+// errors/body — reading a server's error body for an error's message and fields: the one-line
+// summary, and the 422 issue list whatever shape the server used. Bodies here are already
+// redacted and depth-bounded (./redact), so nothing below can recurse without end.
+// Leaf module: imports only shared/values.
+
 import { isRecord } from '../shared/values.ts';
 
 /** One validation problem, whatever shape the server used (`detail[]`, `errors[]`). */
 export interface Issue {
   /** Where the problem is, e.g. `['body', 'user_id']`. */
   path: Array<string | number>;
+  /** What is wrong there, in the server's words (`field required`). */
   message: string;
   /** The server's code for the problem, when it sent one (`value_error.missing`). */
   type?: string;

@@ -1,10 +1,8 @@
-/**
- * errors/errors — the error classes users catch. Small classes, one per thing that can go wrong.
- * Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
- * copies of the package). Messages are redacted at construction; no class ever holds a library
- * error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
- * Leaf module: imports only this folder and shared/values.
- */
+// errors/errors — the error classes users catch. Small classes, one per thing that can go wrong.
+// Branded with Symbol.for so `instanceof` holds across entries (web/Node builds, CJS/ESM, two
+// copies of the package). Messages are redacted at construction; no class ever holds a library
+// error (a fetch failure, a WebSocket event) as `cause`, because those carry the request headers.
+// Leaf module: imports only this folder and shared/values.
 
 import { isRecord } from '../shared/values.ts';
 import { type Issue, issuesLine, issuesOf, summarise } from './body.ts';
@@ -34,6 +32,7 @@ export class AuiError extends Error {
    */
   declare delivered?: Delivered;
 
+  /** An error with `message`, redacted: an API key in it is replaced before anything can read it. */
   constructor(message: string) {
     super(redact(message));
     // The kinds of the class and its ancestors (a subclass that keeps its parent's kind repeats it: harmless).
@@ -51,12 +50,14 @@ export class AuiError extends Error {
     });
   }
 
+  /** `instanceof` by the class's brand, so it holds across the package's entries, builds and copies. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const kinds = (value as { [KINDS]?: unknown } | null | undefined)?.[KINDS];
     // Unbranded values fall back to the ordinary prototype check (Error's, with `this` kept).
     return Array.isArray(kinds) ? kinds.includes(this.kind) : super[Symbol.hasInstance](value);
   }
 
+  /** The error's own fields, `name` and `message`, redacted: what `JSON.stringify(error)` writes. */
   toJSON(): Record<string, unknown> {
     return { ...redactValue({ ...this } as Record<string, unknown>), name: this.name, message: this.message };
   }

@@ -1,9 +1,7 @@
-/**
- * errors/map — the one place a status, a body or an error envelope becomes an error class.
- * HTTP responses, WebSocket error frames and the proxy's SSE/JSON envelope all come through
- * here, so a 422 is the same `UnprocessableEntityError` whichever way it arrived.
- * Leaf module: imports only this folder and shared/values.
- */
+// errors/map — the one place a status, a body or an error envelope becomes an error class.
+// HTTP responses, WebSocket error frames and the proxy's SSE/JSON envelope all come through
+// here, so a 422 is the same `UnprocessableEntityError` whichever way it arrived.
+// Leaf module: imports only this folder and shared/values.
 
 import { isRecord } from '../shared/values.ts';
 import type { Issue } from './body.ts';

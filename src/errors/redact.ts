@@ -69,7 +69,7 @@ export function redact(text: string, extra?: readonly string[]): string {
 /* ------------------------------------------------------------------ values */
 
 /** Levels below this one are replaced by TOO_DEEP. Error bodies seen in the wild are under 6. */
-export const MAX_DEPTH = 32;
+const MAX_DEPTH = 32;
 const TOO_DEEP = `[nested deeper than ${MAX_DEPTH} levels]`;
 
 /**

@@ -15,13 +15,14 @@ export interface WithResponse<T> {
 /**
  * What every REST method returns: a Promise of the data, so `await aui.tasks.get(id)` gives the
  * task, that also offers `.withResponse()` for the raw `Response` and the server's request id.
- * It rejects with an `AuiError` subclass (see the README's error table).
+ * It rejects with an `AuiError` subclass (docs/errors.md lists them).
  * @example
  * const { data: task, response, requestId } = await aui.tasks.get(id).withResponse();
  */
 export class APIPromise<T> extends Promise<T> {
   #result: Promise<WithResponse<T>>;
 
+  /** @internal Made by every REST method. */
   constructor(result: Promise<WithResponse<T>>) {
     // The base promise is never used: every then/catch/finally goes to `#result` (and returns a
     // plain Promise, not another APIPromise), so an error is reported once, by whichever of the

@@ -1,11 +1,9 @@
-/**
- * http/attempt — one attempt of a REST call, in two steps under one deadline: get the key from
- * the KeyProvider, then one exchange (fetch and read the whole body). The key step throws its
- * failures, which are final (nothing was sent); the exchange never throws: it returns what
- * happened — a reply, a timeout, an abort, or a network failure with its reason — and
- * ./classify decides what that means.
- * Imports: errors, keys, runtime, shared. Never session, stream or client.
- */
+// http/attempt — one attempt of a REST call, in two steps under one deadline: get the key from
+// the KeyProvider, then one exchange (fetch and read the whole body). The key step throws its
+// failures, which are final (nothing was sent); the exchange never throws: it returns what
+// happened — a reply, a timeout, an abort, or a network failure with its reason — and
+// ./classify decides what that means.
+// Imports: errors, keys, runtime, shared. Never session, stream or client.
 
 import { APITimeoutError, AuiError } from '../errors/errors.ts';
 import { errorFromAbort } from '../errors/map.ts';
@@ -148,7 +146,7 @@ export async function exchange(
  * each said once (undici's `fetch failed` has the code in its cause's message too):
  * `fetch failed: connect ECONNREFUSED 127.0.0.1:59999`.
  */
-export function reasonOf(error: unknown): string {
+function reasonOf(error: unknown): string {
   const { message, code, cause } = (error ?? {}) as {
     message?: unknown;
     code?: unknown;

@@ -1,16 +1,14 @@
-/**
- * http/classify — what an attempt's outcome means: done, refresh the key (a first 401), retry,
- * or fail — and, for `messages.send`, whether the message reached AUI. The rules in one place:
- *
- * - retried: 408, 409, 429, 5xx, timeouts and network failures, while retries are left;
- * - a call that is not idempotent (`unsafe`) only when the request provably was not taken:
- *   refused / unresolved (nothing reached AUI), or 429/503 with a readable Retry-After;
- * - `delivered`: true once a 2xx status came (even if its body then failed), false when AUI
- *   refused (4xx) or never got it, `'unknown'` after a 408, a 5xx, a timeout or a cut.
- *
- * Also builds the error a reply becomes, with its hints (the key's source on a 401, baseUrl on a
- * route 404). Imports: errors, keys/source, shared, ./attempt, ./retry.
- */
+// http/classify — what an attempt's outcome means: done, refresh the key (a first 401), retry,
+// or fail — and, for `messages.send`, whether the message reached AUI. The rules in one place:
+//
+// - retried: 408, 409, 429, 5xx, timeouts and network failures, while retries are left;
+// - a call that is not idempotent (`unsafe`) only when the request provably was not taken:
+//   refused / unresolved (nothing reached AUI), or 429/503 with a readable Retry-After;
+// - `delivered`: true once a 2xx status came (even if its body then failed), false when AUI
+//   refused (4xx) or never got it, `'unknown'` after a 408, a 5xx, a timeout or a cut.
+//
+// Also builds the error a reply becomes, with its hints (the key's source on a 401, baseUrl on a
+// route 404). Imports: errors, keys/source, shared, ./attempt, ./retry.
 
 import { APIConnectionError, APITimeoutError, type AuiError, type Delivered } from '../errors/errors.ts';
 import { errorFromAbort, errorFromStatus } from '../errors/map.ts';

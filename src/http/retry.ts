@@ -1,9 +1,7 @@
-/**
- * http/retry — the HTTP retry policy in one screen: which failures a later attempt can fix, how
- * long to wait (exponential backoff with full jitter, or the server's Retry-After, capped), and
- * how a Retry-After header is read. Pure policy: no fetch, no keys, no errors of its own.
- * Imports: runtime/timers.
- */
+// http/retry — the HTTP retry policy in one screen: which failures a later attempt can fix, how
+// long to wait (exponential backoff with full jitter, or the server's Retry-After, capped), and
+// how a Retry-After header is read. Pure policy: no fetch, no keys, no errors of its own.
+// Imports: runtime/timers.
 
 import { jitter } from '../runtime/timers.ts';
 

@@ -1,12 +1,10 @@
-/**
- * http/transport — every REST call goes through here, in named steps: prepare the call once
- * (URL, headers, one Idempotency-Key per logical POST), then per attempt get the key and make
- * one exchange (./attempt), and let ./classify decide: done, refresh the key once after a 401
- * (outside maxRetries), wait and retry (./retry), or fail. A runtime's own fetch errors never
- * leave the http folder.
- * Imports: errors, keys, schemas/check, runtime, ./attempt, ./classify, ./retry, ./api-promise.
- * Never session, stream or client.
- */
+// http/transport — every REST call goes through here, in named steps: prepare the call once
+// (URL, headers, one Idempotency-Key per logical POST), then per attempt get the key and make
+// one exchange (./attempt), and let ./classify decide: done, refresh the key once after a 401
+// (outside maxRetries), wait and retry (./retry), or fail. A runtime's own fetch errors never
+// leave the http folder.
+// Imports: errors, keys, schemas/check, runtime, ./attempt, ./classify, ./retry, ./api-promise.
+// Never session, stream or client.
 
 import { AuiError, ResponseValidationError } from '../errors/errors.ts';
 import { errorFromAbort } from '../errors/map.ts';
@@ -75,7 +73,7 @@ export interface CallSpec {
 export type Transport = <T>(spec: CallSpec, options?: RequestOptions) => APIPromise<T>;
 
 export function createTransport(config: TransportConfig): Transport {
-  // Browsers get no header of ours beyond what the API needs (DESIGN): no user-agent there.
+  // Browsers get no header of ours beyond what the API needs: no user-agent there.
   const headers: Record<string, string> = { ...config.headers };
   if (!isBrowser()) headers['user-agent'] = userAgent();
   const shared = { ...config, headers };

@@ -1,10 +1,8 @@
-/**
- * keys/env — the one guarded environment accessor. Every read of process/Deno/Bun env in the
- * SDK goes through `readEnv`, so the web build never names a bare `process` and a Deno run
- * without --allow-env gets `undefined` instead of a thrown PermissionDenied. Bun is read
- * through `process.env` (its `Bun.env` is an alias of it).
- * Imports: runtime/globals (leaf).
- */
+// keys/env — the one guarded environment accessor. Every read of process/Deno/Bun env in the
+// SDK goes through `readEnv`, so the web build never names a bare `process` and a Deno run
+// without --allow-env gets `undefined` instead of a thrown PermissionDenied. Bun is read
+// through `process.env` (its `Bun.env` is an alias of it).
+// Imports: runtime/globals (leaf).
 
 import { runtimeGlobals as g } from '../runtime/globals.ts';
 

@@ -1,10 +1,8 @@
-/**
- * keys/providers — where the network API key comes from. The client asks a KeyProvider before
- * every HTTP attempt and every WebSocket connect and keeps nothing beyond that attempt, so a
- * rotated key takes effect on the next request. Also owns the browser guard, and notes every
- * key it hands out with the redactor, so that key is removed from any text the SDK shows.
- * Imports: errors (leaf), runtime (leaf), ./env, ./source. Never http, session or client.
- */
+// keys/providers — where the network API key comes from. The client asks a KeyProvider before
+// every HTTP attempt and every WebSocket connect and keeps nothing beyond that attempt, so a
+// rotated key takes effect on the next request. Also owns the browser guard, and notes every
+// key it hands out with the redactor, so that key is removed from any text the SDK shows.
+// Imports: errors (leaf), runtime (leaf), ./env, ./source. Never http, session or client.
 
 import { AuiError, BrowserKeyError, InvalidRequestError } from '../errors/errors.ts';
 import { noteSecret } from '../errors/redact.ts';
@@ -29,6 +27,7 @@ export interface KeyRequest {
  * new AuiClient({ apiKey: keys });
  */
 export interface KeyProvider {
+  /** Returns the key to use now; a new one when `request.forceRefresh` is true. */
   getKey(request: KeyRequest): string | Promise<string>;
 }
 
@@ -76,7 +75,9 @@ export interface CachedKeyOptions {
 
 /** What a `cachedKey` loader returns: the key, and when it expires (epoch ms) if it does. */
 export interface LoadedKey {
+  /** The key. */
   key: string;
+  /** When it expires, in epoch ms; never, when absent. */
   expiresAt?: number;
 }
 

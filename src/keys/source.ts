@@ -1,11 +1,9 @@
-/**
- * keys/source — where a provider's key comes from, for messages: a 401 says which source gave
- * the refused key and what to check there, never the key. The providers made by ./providers
- * carry a mark (non-enumerable, under a Symbol.for key so two copies of the package agree);
- * an app's own KeyProvider has none and is "your KeyProvider".
- * Imports: shared/urls. Never http, session or client. (Providers are typed as `object` here, so
- * ./providers can import this file without a circle.)
- */
+// keys/source — where a provider's key comes from, for messages: a 401 says which source gave
+// the refused key and what to check there, never the key. The providers made by ./providers
+// carry a mark (non-enumerable, under a Symbol.for key so two copies of the package agree);
+// an app's own KeyProvider has none and is "your KeyProvider".
+// Imports: shared/urls. Never http, session or client. (Providers are typed as `object` here, so
+// ./providers can import this file without a circle.)
 
 import { shownUrl } from '../shared/urls.ts';
 

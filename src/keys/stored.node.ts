@@ -1,10 +1,8 @@
-/**
- * keys/stored.node — the network API key that `aui-messaging login` saved: where the file lives
- * (`$XDG_CONFIG_HOME/aui-messaging/credentials.json`, else `~/.config/…`), reading it, and
- * `storedKey()`, the KeyProvider over it. Node build only (it reads the file system); the CLI
- * owns writing the file. No error here ever quotes the file's content.
- * Imports: node builtins, errors (leaf), ./providers (types).
- */
+// keys/stored.node — the network API key that `aui-messaging login` saved: where the file lives
+// (`$XDG_CONFIG_HOME/aui-messaging/credentials.json`, else `~/.config/…`), reading it, and
+// `storedKey()`, the KeyProvider over it. Node build only (it reads the file system); the CLI
+// owns writing the file. No error here ever quotes the file's content.
+// Imports: node builtins, errors (leaf), ./providers (types).
 
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -70,6 +68,7 @@ function parseCredential(text: string, path: string): StoredCredential {
   return credential;
 }
 
+/** Options of `storedKey`. */
 export interface StoredKeyOptions {
   /** The credentials file. Default: `credentialsPath()`. */
   path?: string;

@@ -1,5 +1,5 @@
 // The /api/v1/external endpoints of the mock: routing (404/405/401 in FastAPI's order),
-// FastAPI-style validation and the handlers, answering in the spec's wire shapes.
+// FastAPI-style validation and the handlers, answering in the API's documented wire shapes.
 
 import { API_PREFIX, validationBody } from './faults.ts';
 import { agentMessage, resolveReply, traceInfo, userMessage } from './messages.ts';

@@ -24,7 +24,7 @@ function splitPath(p: string): string[] {
   return p.split('/').filter((s) => s !== '');
 }
 
-export function restFaultMatches(match: string | undefined, method: string, fullPath: string): boolean {
+function restFaultMatches(match: string | undefined, method: string, fullPath: string): boolean {
   if (match === undefined || match.trim() === '') return true;
   const parts = match.trim().split(/\s+/);
   let wantMethod: string | undefined;
@@ -111,7 +111,7 @@ export function defaultFaultBody(status: number): unknown {
   }
   switch (status) {
     case 400:
-      // The spec's moderation example.
+      // The moderation example of AUI's API docs.
       return {
         status_code: 400,
         description: 'Content moderation triggered',

@@ -1,3 +1,7 @@
+/**
+ * A mock AUI server on 127.0.0.1 for your tests and demos: `startMockAui`. Node only.
+ * @module aui-messaging/mock
+ */
 // Entry of `aui-messaging/mock`: startMockAui wires the REST and WebSocket halves onto
 // one node:http server on 127.0.0.1 and returns the control handle tests drive.
 // Imports nothing from other folders of src/ (the client must never depend on the mock).
@@ -29,6 +33,16 @@ const HOST = '127.0.0.1';
 // How long close() lets clients answer our 1001 before cutting their sockets.
 const CLOSE_GRACE_MS = 250;
 
+/**
+ * Starts a mock AUI Messaging API on 127.0.0.1: REST and the streaming WebSocket, in the API's
+ * wire format, with faults on demand. It accepts the key `'test-key'` unless `apiKey` says
+ * otherwise; point a client at it with `baseUrl: mock.url` (the WebSocket URL follows). Node only.
+ * @example
+ * const mock = await startMockAui();
+ * const aui = new AuiClient({ apiKey: 'test-key', baseUrl: mock.url });
+ * // …
+ * await mock.close();
+ */
 export async function startMockAui(options: MockAuiOptions = {}): Promise<MockAui> {
   const state = new MockState(options);
   const server = createServer(createRestListener(state));

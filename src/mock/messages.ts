@@ -12,7 +12,7 @@ const MICROWAVES: MockProduct[] = [
   { name: 'BLACK+DECKER EM044KB19', price: '$189.99' },
 ];
 
-// The spec's verbatim send-message example suggestions.
+// The send-message example suggestions of AUI's API docs, verbatim.
 const PRODUCT_SUGGESTIONS = [
   'What is the price range?',
   'Do any of these come in stainless steel?',

@@ -14,7 +14,7 @@ import { closeWith, errorFrame, framesFor, rawText } from './frames.ts';
 import { uuid, type StoredMessage, type StoredTask } from './store.ts';
 import type { TurnFault } from './types.ts';
 
-export const SESSION_PATH = `${API_PREFIX}/session`;
+const SESSION_PATH = `${API_PREFIX}/session`;
 // Without yielding, one 20,000-frame turn would starve every other socket and timer.
 const YIELD_EVERY = 500;
 

@@ -13,7 +13,7 @@ export interface LiveOptions {
   handshake: 'accept' | 'reject-403';
 }
 
-export class Timers {
+class Timers {
   private readonly pending = new Map<ReturnType<typeof setTimeout>, () => void>();
 
   /** Runs fn after ms unless cancelled first. */

@@ -5,7 +5,7 @@ export const AGENT_ID = 'intelligent-agent';
 
 export const WELCOME_MESSAGE =
   "Hi! I'm here to help you find the perfect product. What are you looking for today?";
-// The spec's verbatim create-task example.
+// The create-task example of AUI's API docs, verbatim.
 export const WELCOME_SUGGESTIONS: readonly string[] = [
   'Show me your best sellers',
   'I need help choosing a product',

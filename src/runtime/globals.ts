@@ -15,6 +15,8 @@ export interface RuntimeGlobals {
   /** Vercel Edge's name for itself: `'edge-runtime'`. */
   EdgeRuntime?: string;
   WebSocket?: unknown;
+  /** Node and Bun: a task after the current one, with no timer clamp. */
+  setImmediate?: (fn: () => void) => unknown;
 }
 
 /**

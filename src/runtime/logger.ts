@@ -1,8 +1,7 @@
-/**
- * runtime/logger — the SDK's only way to print. Every line and every argument passes the
- * redactor first, so a key cannot reach a log through an error, a URL or a body.
- * Imports: errors/redact (leaf).
- */
+// runtime/logger — the SDK's only way to print. Every line and every argument passes the
+// redactor first, so a key cannot reach a log through an error, a URL or a body.
+// Imports: errors/redact (leaf).
+
 import { redact, redactValue } from '../errors/redact.ts';
 
 /**
@@ -19,9 +18,13 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off';
  * new AuiClient({ logger: pino(), logLevel: 'info' });
  */
 export interface Logger {
+  /** Every request line (`logLevel: 'debug'`). */
   debug(message: string, ...rest: unknown[]): void;
+  /** Retries, reconnects and key refreshes. */
   info(message: string, ...rest: unknown[]): void;
+  /** Something the app should look at: a failing turn counter, a lost socket. */
   warn(message: string, ...rest: unknown[]): void;
+  /** A failure the SDK could not handle on its own. */
   error(message: string, ...rest: unknown[]): void;
 }
 

@@ -1,8 +1,6 @@
-/**
- * runtime/platform — what runtime we are in, read without touching anything a runtime
- * forbids (only `globalThis` lookups, through ./globals).
- * Leaf module: imports only this folder.
- */
+// runtime/platform — what runtime we are in, read without touching anything a runtime
+// forbids (only `globalThis` lookups, through ./globals).
+// Leaf module: imports only this folder.
 
 import { runtimeGlobals as g } from './globals.ts';
 import { VERSION } from './version.ts';

@@ -1,7 +1,9 @@
 // runtime/timers — the two waits the SDK makes: an abortable sleep, and exponential backoff with
 // full jitter (a random wait in [0, min(max, base·2^attempt)], so clients that failed together
 // do not come back together). Used by HTTP retries, reconnects and recovery polling.
-// Leaf module: imports nothing.
+// A leaf: imports only ./globals.
+
+import { runtimeGlobals } from './globals.ts';
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -22,3 +24,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** A random wait in [0, min(max, base·2^attempt)] ms, rounded: attempt 0 waits up to `base`. */
 export const jitter = (attempt: number, base: number, max: number): number =>
   Math.round(Math.random() * Math.min(max, base * 2 ** attempt));
+
+/**
+ * Runs `fn` in a later task than the current one, after the I/O already waiting is handled:
+ * `setImmediate` where the runtime has it (Node, Bun: no 1 ms timer clamp), else `setTimeout(fn, 0)`.
+ */
+export function nextTask(fn: () => void): void {
+  const { setImmediate } = runtimeGlobals;
+  if (typeof setImmediate === 'function') setImmediate(fn);
+  else setTimeout(fn, 0);
+}

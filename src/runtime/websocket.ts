@@ -9,10 +9,15 @@ import { runtimeGlobals } from './globals.ts';
 
 /** The part of a WebSocket the SDK uses: the standard one, `ws`, or a user-supplied constructor's. */
 export interface WebSocketLike {
+  /** `1` once open (the standard values). */
   readonly readyState: number;
+  /** Set to `'arraybuffer'` by the SDK. */
   binaryType: string;
+  /** Sends one text frame. */
   send(data: string): void;
+  /** Closes the socket. */
   close(code?: number, reason?: string): void;
+  /** Adds a listener for `open`, `message`, `error` or `close`. */
   // `any`: every implementation (the DOM's, ws's, a user's) types its events its own way.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   addEventListener(type: string, listener: (event: any) => void): void;

@@ -1,10 +1,9 @@
-/**
- * schemas/check — runs a schema and turns its first issue into the SDK's typed error, naming the
- * field and saying in words what was wrong with it: `InvalidRequestError` for what the caller
- * passed, `ResponseValidationError` for what the server sent. The only place valibot's results
- * are read.
- * Imports: valibot, errors (a leaf).
- */
+// schemas/check — runs a schema and turns its first issue into the SDK's typed error, naming the
+// field and saying in words what was wrong with it: `InvalidRequestError` for what the caller
+// passed, `ResponseValidationError` for what the server sent. The only place valibot's results
+// are read.
+// Imports: valibot, errors (a leaf).
+
 import * as v from 'valibot';
 import { InvalidRequestError, ResponseValidationError } from '../errors/errors.ts';
 

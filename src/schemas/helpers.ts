@@ -1,8 +1,7 @@
-/**
- * schemas/helpers — small pure helpers over wire values that every app ends up writing:
- * `parseCreatedAt` for the three timestamp formats the API has used, `productsOf` for its two
- * product shapes. A leaf: imports only ./wire's types.
- */
+// schemas/helpers — small pure helpers over wire values that every app ends up writing:
+// `parseCreatedAt` for the three timestamp formats the API has used, `productsOf` for its two
+// product shapes. A leaf: imports only ./wire's types.
+
 import type { Card, Message, ParameterType, ProductOption } from './wire.ts';
 
 /**
@@ -35,7 +34,16 @@ export interface Product {
   /** Parameters by title, e.g. `{ Price: '$358.08' }`. */
   values: Record<string, unknown>;
   /** Every parameter, in the server's order. */
-  parameters: Array<{ title: string; value: unknown; type?: ParameterType; param?: string }>;
+  parameters: Array<{
+    /** The label, e.g. `'Price'`: the key in `values`. */
+    title: string;
+    /** The value, as `type` says to read it. */
+    value: unknown;
+    /** How to read `value`, when the server said. */
+    type?: ParameterType;
+    /** The parameter's code in the catalogue (cards only). */
+    param?: string;
+  }>;
   /** `'card'` for `cards`, `'option'`/`'variant'` for `options`/`variants_options`. */
   source: 'card' | 'option' | 'variant';
   /** The product as the server sent it. */

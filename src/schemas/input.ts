@@ -1,17 +1,16 @@
-/**
- * schemas/input — what callers may pass: each method's params (the interface users see, and its
- * schema beside it), request options, session options and client options. Checked before any
- * network call, so bad input costs nothing and its error names the field (schemas/check words it).
- *
- * Objects are `looseObject`: a field the SDK does not know still reaches the server (the API
- * grows faster than SDKs); `checkInput` hands back the caller's own object. Each params interface
- * is written once, and `schemaFor` ties its schema to it, so the compiler rejects a field added,
- * dropped, made optional or retyped on one side only. Optional fields say `| undefined` because
- * the schemas accept an explicit `undefined`, so callers with `exactOptionalPropertyTypes` may
- * pass one too. The option interfaces belong to their owners (client, session, http); their
- * schemas here check the options the SDK reads.
- * A leaf: imports valibot and runtime/logger (the log levels).
- */
+// schemas/input — what callers may pass: each method's params (the interface users see, and its
+// schema beside it), request options, session options and client options. Checked before any
+// network call, so bad input costs nothing and its error names the field (schemas/check words it).
+//
+// Objects are `looseObject`: a field the SDK does not know still reaches the server (the API
+// grows faster than SDKs); `checkInput` hands back the caller's own object. Each params interface
+// is written once, and `schemaFor` ties its schema to it, so the compiler rejects a field added,
+// dropped, made optional or retyped on one side only. Optional fields say `| undefined` because
+// the schemas accept an explicit `undefined`, so callers with `exactOptionalPropertyTypes` may
+// pass one too. The option interfaces belong to their owners (client, session, http); their
+// schemas here check the options the SDK reads.
+// A leaf: imports valibot and runtime/logger (the log levels).
+
 import * as v from 'valibot';
 import { LEVELS } from '../runtime/logger.ts';
 
@@ -56,9 +55,13 @@ export const REGIONS = ['gcp', 'azure', 'aws'] as const;
 
 /** The agent that answers in a task, and which of its versions. Default: the network's agent. */
 export interface TaskAgent {
+  /** Which agent of the network answers. */
   agent_id?: string | undefined;
+  /** Pin one version of it, say a draft under test. */
   version_id?: string | undefined;
+  /** Pin the version with this tag, e.g. `'v8.14'`. */
   version_tag?: string | undefined;
+  /** Run the agent in bundle mode. */
   bundle_mode?: boolean | undefined;
 }
 
@@ -129,6 +132,7 @@ export interface SendMessageParams {
   task_id: string;
   /** What the user says. Optional, as in the server's schema. */
   text?: string | undefined;
+  /** Where the user is (a page, what is known about them), for the agent's integrations. */
   context?: MessageContext | null | undefined;
   /** Values for the agent's custom variables, e.g. `{ budget: 400 }`. */
   agent_variables?: Record<string, unknown> | undefined;
@@ -155,6 +159,7 @@ export interface StreamMessageParams {
   task_id: string;
   /** What the user says. Required, non-empty. */
   text: string;
+  /** Where the user is (a page, what is known about them), for the agent's integrations. */
   context?: MessageContext | null | undefined;
 }
 
@@ -187,6 +192,7 @@ export const TraceInfoQuerySchema = schemaFor<TraceInfoQuery>()(
 export interface TextConversationParams {
   /** The user's phone number in E.164 form, e.g. `+14155550123`. */
   phoneNumber: string;
+  /** Which channel to start the conversation on. */
   channel: 'whatsapp' | 'sms';
   /** The first message sent to the user. */
   message?: string | undefined;

@@ -1,13 +1,17 @@
 /**
- * server/cloudflare — entry of `aui-messaging/server/cloudflare`: the proxy's turn limit counted
- * in a Durable Object, so every isolate of a Worker (and every Worker bound to the namespace)
- * shares one count per user. One object per counter key (`aui-turns:<userId>`): a user's turns
- * are serialised by their own object, and users spread over as many objects as there are users.
- * The object keeps the same state as the in-memory counter (./windows) in its storage and
- * deletes it with an alarm once it counts nothing. Web build: no `cloudflare:*` import (the
- * class needs no base class), no node:*, no timers at module scope.
- * Imports: errors/, ./windows, ./types (type). Never keys, mock or browser.
+ * The proxy's turn limit counted in a Cloudflare Durable Object (`durableObjectCounter`,
+ * `AuiTurnCounterObject`), shared by every isolate of a Worker.
+ * @module aui-messaging/server/cloudflare
  */
+// server/cloudflare — entry of `aui-messaging/server/cloudflare`: the proxy's turn limit counted
+// in a Durable Object, so every isolate of a Worker (and every Worker bound to the namespace)
+// shares one count per user. One object per counter key (`aui-turns:<userId>`): a user's turns
+// are serialised by their own object, and users spread over as many objects as there are users.
+// The object keeps the same state as the in-memory counter (./windows) in its storage and
+// deletes it with an alarm once it counts nothing. Web build: no `cloudflare:*` import (the
+// class needs no base class), no node:*, no timers at module scope.
+// Imports: errors/, ./windows, ./types (type). Never keys, mock or browser.
+
 import { InvalidRequestError } from '../errors/errors.ts';
 import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
 import { countTurn, type WindowState } from './windows.ts';
@@ -17,24 +21,38 @@ import { countTurn, type WindowState } from './windows.ts';
  * `DurableObjectNamespace` from `@cloudflare/workers-types` fits.
  */
 export interface TurnCounterNamespace<Id = unknown> {
+  /** The id of the object that counts `name` (one object per counter key). */
   idFromName(name: string): Id;
-  get(id: Id): { fetch(url: string, init: TurnCounterRequestInit): Promise<Response> };
+  /** A stub of that object, to send it one request per turn. */
+  get(id: Id): {
+    /** Sends one request to the object. */
+    fetch(url: string, init: TurnCounterRequestInit): Promise<Response>;
+  };
 }
 
 /** The request the counter sends to its object: one JSON POST per turn. */
 export interface TurnCounterRequestInit {
+  /** Always `'POST'`. */
   method: 'POST';
+  /** `content-type: application/json`. */
   headers: Record<string, string>;
+  /** The hit as JSON: the window and the rule. */
   body: string;
 }
 
 /** The parts of `DurableObjectState` the object uses: its key-value storage and its alarm. */
 export interface TurnCounterObjectState {
+  /** The object's own storage. */
   storage: {
+    /** Reads a stored value. */
     get<T>(key: string): Promise<T | undefined>;
+    /** Stores a value. */
     put<T>(key: string, value: T): Promise<void>;
+    /** Empties the storage. */
     deleteAll(): Promise<void>;
+    /** When the alarm is set for (epoch ms), or null. */
     getAlarm(): Promise<number | null>;
+    /** Sets the alarm that empties the storage once the window has passed. */
     setAlarm(scheduledTime: number): Promise<void>;
   };
 }

@@ -1,3 +1,7 @@
+/**
+ * The proxy that keeps the network API key on your server: `createAuiHandler`.
+ * @module aui-messaging/server
+ */
 // server/handler — entry of `aui-messaging/server` (web build: Workers, Vercel Edge, Deno, Bun,
 // browsers' service workers). `createAuiHandler` turns a Fetch `Request` into a `Response`
 // with the network key kept on the server; see ./pipeline for the checks and ./actions for the

@@ -1,17 +1,16 @@
-/**
- * server/limits — the proxy's limits and their defaults: body bytes, text length, and turns per
- * user per minute through a pluggable `TurnCounter` (in memory by default, ./windows). A shared
- * counter is a network call, so it gets a deadline, and what happens when it fails or is slow
- * is the operator's choice (`counterFailure`): the proxy itself never goes down with its store.
- * Imports: errors/, runtime/logger, ./errors, ./windows, ./types (type). Never keys, mock or browser.
- */
+// server/limits — the proxy's limits and their defaults: body bytes, text length, and turns per
+// user per minute through a pluggable `TurnCounter` (in memory by default, ./windows). A shared
+// counter is a network call, so it gets a deadline, and what happens when it fails or is slow
+// is the operator's choice (`counterFailure`): the proxy itself never goes down with its store.
+// Imports: errors/, runtime/logger, ./errors, ./windows, ./types (type). Never keys, mock or browser.
+
 import { InvalidRequestError } from '../errors/errors.ts';
 import { createLog } from '../runtime/logger.ts';
 import { Refusal } from './errors.ts';
 import type { AuiHandlerLimits, TurnCount, TurnCounter, TurnRule, TurnWindow } from './types.ts';
 import { memoryCounter } from './windows.ts';
 
-export const TURN_WINDOW_MS = 60_000;
+const TURN_WINDOW_MS = 60_000;
 const DEFAULT_COUNTER_TIMEOUT_MS = 1_000;
 const FAILURE_LOG_INTERVAL_MS = 60_000;
 
@@ -147,13 +146,13 @@ function failureReporter(policy: 'open' | 'closed'): (error: unknown) => void {
     lastLoggedAt = now;
     log(
       'warn',
-      `createAuiHandler: the turn counter failed (${describe(error)}); ${consequence}. ` +
+      `createAuiHandler: the turn counter failed (${failureText(error)}); ${consequence}. ` +
         'Logged at most once a minute while it lasts.',
     );
   };
 }
 
-function describe(error: unknown): string {
+function failureText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

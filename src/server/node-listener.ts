@@ -1,3 +1,7 @@
+/**
+ * `toNodeListener`: the proxy on `node:http`, Express and anything else that takes its listener.
+ * @module aui-messaging/server/node
+ */
 // server/node-listener — entry of `aui-messaging/server/node`: `toNodeListener(handler)` adapts
 // the Fetch handler to `node:http`. The Node request becomes a Fetch `Request` (./node-request);
 // the `Response` is written back chunk by chunk as it is produced, so SSE is never buffered, and

@@ -1,4 +1,4 @@
-// server/pipeline — one request through the proxy, checks in DESIGN.md's order: unknown path
+// server/pipeline — one request through the proxy, checks in this order: unknown path
 // 404, wrong method 405 (or a CORS preflight), cross-site 403, missing auth 401, non-JSON POST
 // 415, oversized body 413; then the route's own checks (bad id 404, another user's task 404,
 // turn limit 429) in ./actions. Every failure becomes a public error (./errors). Shared by the

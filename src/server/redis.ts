@@ -1,12 +1,16 @@
 /**
- * server/redis — entry of `aui-messaging/server/redis`: `redisCounter(client)`, the proxy's turn
- * limit counted in Redis, so every process, serverless instance and region that talks to one
- * Redis shares one count per user. Each hit is one short Lua script (atomic on the server, on
- * the Redis server's clock: one clock for every proxy), on keys that expire on their own.
- * Takes the client as an argument and imports nothing from `redis`: the package stays an
- * optional peer, and any client that can run EVAL fits (see `RedisEvalClient`).
- * Imports: errors/, ./types (type). Never node:*, keys, mock or browser.
+ * The proxy's turn limit counted in Redis (`redisCounter`), shared by every process that talks to
+ * one Redis.
+ * @module aui-messaging/server/redis
  */
+// server/redis — entry of `aui-messaging/server/redis`: `redisCounter(client)`, the proxy's turn
+// limit counted in Redis, so every process, serverless instance and region that talks to one
+// Redis shares one count per user. Each hit is one short Lua script (atomic on the server, on
+// the Redis server's clock: one clock for every proxy), on keys that expire on their own.
+// Takes the client as an argument and imports nothing from `redis`: the package stays an
+// optional peer, and any client that can run EVAL fits (see `RedisEvalClient`).
+// Imports: errors/, ./types (type). Never node:*, keys, mock or browser.
+
 import { InvalidRequestError } from '../errors/errors.ts';
 import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
 
@@ -22,6 +26,7 @@ import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
  * redisCounter({ eval: (script, { keys, arguments: args }) => upstash.eval(script, keys, args) });
  */
 export interface RedisEvalClient {
+  /** Runs `script` with `keys` and `arguments`, resolving with its reply. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 

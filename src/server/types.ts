@@ -52,6 +52,7 @@ export interface TurnCount {
  * const counter: TurnCounter = { hit: (key, windowMs, rule) => myStore.count(key, windowMs, rule.limit) };
  */
 export interface TurnCounter {
+  /** Counts one turn under `key` and returns the window's count, this turn included. */
   hit(key: string, windowMs: number, rule: TurnRule): number | TurnCount | Promise<number | TurnCount>;
 }
 
@@ -152,7 +153,10 @@ export interface AuiHandlerOptions<Env = unknown> {
    * `access-control-allow-origin` is set for them only. Default: off, same-origin only (a
    * cross-site request is 403).
    */
-  cors?: { origins: string[] };
+  cors?: {
+    /** The allowed origins, e.g. `['https://app.example.com']`. */
+    origins: string[];
+  };
 }
 
 /** One HTTP method's export: the second argument (Next.js's route context, say) is ignored. */

@@ -1,11 +1,10 @@
-/**
- * server/windows — the two ways a turn limit counts, as pure functions over one key's stored
- * state (a fixed window's start and count, or a sliding window's accepted timestamps), and the
- * in-memory counter built on them. The Durable Object counter (./cloudflare) stores the same
- * state; the Redis counter (./redis) runs the same rules in Lua on the Redis server's clock.
- * No timers: a Workers isolate forbids them at module scope, and windows are checked when hit.
- * Imports: shared/lru, ./types (type). Never keys, mock or browser.
- */
+// server/windows — the two ways a turn limit counts, as pure functions over one key's stored
+// state (a fixed window's start and count, or a sliding window's accepted timestamps), and the
+// in-memory counter built on them. The Durable Object counter (./cloudflare) stores the same
+// state; the Redis counter (./redis) runs the same rules in Lua on the Redis server's clock.
+// No timers: a Workers isolate forbids them at module scope, and windows are checked when hit.
+// Imports: shared/lru, ./types (type). Never keys, mock or browser.
+
 import { Lru } from '../shared/lru.ts';
 import type { TurnCount, TurnCounter, TurnRule } from './types.ts';
 

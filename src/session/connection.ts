@@ -20,7 +20,9 @@ export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** A `state` event: the change, with the wait before the next attempt and why, while reconnecting. */
 export interface StateChange {
+  /** The state before. */
   previous: SessionState;
+  /** The state now. */
   current: SessionState;
   /** ms until the next attempt, while reconnecting. */
   retryIn?: number;

@@ -4,14 +4,14 @@
 //   ./turn, ./queue — each turn's state (queued → sent → streaming → recovering → done) and order;
 //   ./replies — what a frame means for that turn;
 //   ./recovery — what became of a turn whose socket went away, read from history.
-// One turn is on the socket at a time (the API's frames may carry no task_id). Nothing the server
-// sends may throw out of a socket handler: a frame that cannot be read fails its turn.
-// Never imports http or client: REST reads come in as `history`. Imports: errors, keys (types),
-// runtime, schemas (types), stream (types), ./*.
+// One turn is on the socket at a time (the API's frames may carry no task_id); a frame that cannot
+// be read fails its turn, never the process. REST reads come in as `history` (never http or client).
+// Imports: errors, keys (types), runtime, schemas (types), stream, ./*.
 
 import { AuiError, SessionClosedError } from '../errors/errors.ts';
 import type { KeyProvider } from '../keys/providers.ts';
 import type { Log } from '../runtime/logger.ts';
+import { nextTask } from '../runtime/timers.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
 import { parseFrame, streamingText } from '../stream/frames.ts';
@@ -94,10 +94,13 @@ export class Engine implements ConnectionEvents {
       return undefined;
     }
     this.#turns.add(turn);
-    this.#deps.watermarks.readFor(turn.params.task_id, this.#deps.history, this.#deps.log);
+    this.#deps.watermarks.readFor(turn.params.task_id, this.#deps.history, this.#deps.log, this.#where);
     const abandon = (error: AuiError) => this.#abandon(turn, error);
     turn.follow(options, this.#where, abandon);
-    this.#schedulePump();
+    // Once the caller's code ran; a pump already due after a socket event sends it instead.
+    queueMicrotask(() => {
+      if (!this.#pumpScheduled) this.#pump();
+    });
     return abandon;
   }
 
@@ -122,10 +125,10 @@ export class Engine implements ConnectionEvents {
   #schedulePump(): void {
     if (this.#pumpScheduled) return;
     this.#pumpScheduled = true;
-    setTimeout(() => {
+    nextTask(() => {
       this.#pumpScheduled = false;
       this.#pump();
-    }, 0);
+    });
   }
 
   #pump(): void {
@@ -142,6 +145,12 @@ export class Engine implements ConnectionEvents {
     const reading = this.#deps.watermarks.reading.get(next.params.task_id);
     if (reading) {
       void reading.then(() => this.#schedulePump());
+      return;
+    }
+    // REST refused the key the socket would send this turn with: the turn fails unsent.
+    const refusal = this.#deps.watermarks.keyRefusal(next.params.task_id, this.#where);
+    if (refusal) {
+      this.#fail(next, refusal);
       return;
     }
     this.#send(next);
@@ -177,8 +186,8 @@ export class Engine implements ConnectionEvents {
     let frame: unknown;
     let text: string | undefined;
     try {
-      frame = parseFrame(data);
-      text = streamingText(frame);
+      frame = parseFrame(data, this.#where);
+      text = streamingText(frame, this.#where);
     } catch (error) {
       this.#onUnreadable(turn, error);
       return;
@@ -196,7 +205,7 @@ export class Engine implements ConnectionEvents {
   #onTurnFrame(turn: Turn, frame: unknown): void {
     let reply: Reply;
     try {
-      reply = replyOf(frame, turn, this.#lastFinalId);
+      reply = replyOf(frame, turn, this.#lastFinalId, this.#where);
     } catch (error) {
       this.#onUnreadable(turn, error);
       return;
@@ -236,21 +245,13 @@ export class Engine implements ConnectionEvents {
   }
 
   async #recover(turn: Turn, why: string): Promise<void> {
-    const { task_id } = turn.params;
-    const { watermarks, history, log } = this.#deps;
-    log('info', `${this.#where}: turn interrupted (${why}); recovering from history.`);
-    const read = (signal: AbortSignal) => history(task_id, { signal });
-    const outcome = await recoverTurn(turn, {
-      store: watermarks,
-      read,
-      timeout: this.#options.recoveryTimeout,
-    });
+    const { watermarks: store, history, log } = this.#deps;
+    const context = { store, history, log, where: this.#where, timeout: this.#options.recoveryTimeout };
+    const outcome = await recoverTurn(turn, why, context);
     if (turn.isDone) return; // abandoned, or the session failed, meanwhile
     if (outcome.action === 'deliver') {
-      watermarks.advance(task_id, outcome.message);
       this.#complete(turn, outcome.message, true);
     } else if (outcome.action === 'resend') {
-      log('info', `${this.#where}: the message never reached AUI; sending it again.`);
       turn.resent = true;
       this.#turns.requeue(turn);
       this.#schedulePump();

@@ -45,7 +45,7 @@ export interface ResolvedSessionOptions {
   recoveryTimeout: number;
 }
 
-/** The defaults, as DESIGN.md states them. */
+/** The defaults (docs/streaming.md lists them for users). */
 export const DEFAULTS: ResolvedSessionOptions = Object.freeze({
   connectTimeout: 10_000,
   idleTimeout: 90_000,

@@ -1,7 +1,7 @@
 // session/recovery — what became of a turn whose socket went away before its final message. A lost
 // turn the app can retry is better than a doubled turn the agent acts on twice, so this answers
 // only from the task's history, read over REST, and only counts entries after the watermark
-// (DESIGN "Recovery"):
+// (docs/streaming.md explains it to users):
 //   exactly [our user entry, one agent entry] → deliver that entry;
 //   our user entry, no reply yet            → poll until recoveryTimeout, then delivered: true;
 //   no user entry on two reads ≥ 2 s apart, no frame seen, and this server is known to store
@@ -11,6 +11,7 @@
 
 import { AuthenticationError, TurnInterruptedError } from '../errors/errors.ts';
 import { sleep } from '../runtime/timers.ts';
+import type { Log } from '../runtime/logger.ts';
 import type { Message } from '../schemas/wire.ts';
 import type { Turn } from './turn.ts';
 import { isFrom, type Watermark, type WatermarkStore } from './watermarks.ts';
@@ -29,14 +30,19 @@ export type TurnRecovery =
 export interface RecoveryContext {
   store: WatermarkStore;
   /** The task's history over REST, stopped by `signal` when the turn ends meanwhile. */
-  read: (signal: AbortSignal) => Promise<Message[]>;
+  history: (task_id: string, options: { signal: AbortSignal }) => Promise<Message[]>;
   timeout: number;
+  log: Log;
+  /** How messages start: `messages.stream` or `session`. */
+  where: string;
 }
 
-/** Recovers a turn whose socket went away: the driver around {@link recover}. */
-export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise<TurnRecovery> {
+/** Recovers a turn whose socket went away (`why`): the driver around {@link recover}; a delivered reply advances the watermark. */
+export async function recoverTurn(turn: Turn, why: string, context: RecoveryContext): Promise<TurnRecovery> {
   const signal = turn.beginRecovery();
   const { task_id, text } = turn.params;
+  const { store, log, where } = context;
+  log('info', `${where}: turn interrupted (${why}); recovering from history.`);
   const outcome = await recover({
     task_id,
     text,
@@ -44,15 +50,18 @@ export async function recoverTurn(turn: Turn, context: RecoveryContext): Promise
     watermark: turn.watermark,
     frames: turn.sink.frames,
     resent: turn.resent,
-    store: context.store,
-    read: () => context.read(signal),
+    store,
+    read: () => context.history(task_id, { signal }),
     timeout: context.timeout,
     signal,
   });
+  if (outcome.action === 'deliver') store.advance(task_id, outcome.message);
+  if (outcome.action === 'resend') log('info', `${where}: the message never reached AUI; sending it again.`);
   if (outcome.action !== 'fail') return outcome;
   const { delivered } = outcome;
+  const message = `${where}: turn interrupted (${why}; task ${task_id}, delivered: ${delivered}).`;
   const error =
-    outcome.error ?? new TurnInterruptedError({ task_id, delivered, partialText: turn.sink.text });
+    outcome.error ?? new TurnInterruptedError({ task_id, delivered, partialText: turn.sink.text, message });
   return { action: 'fail', error };
 }
 
@@ -79,7 +88,7 @@ type Reading =
   | { kind: 'absent' } // nothing after the watermark
   | { kind: 'ambiguous' }; // anything else: never a guess
 
-// Two empty reads at least this far apart before a message counts as never received (DESIGN).
+// Two empty reads at least this far apart before a message counts as never received.
 const CONFIRM_GAP = 2_000;
 const FIRST_POLL = 250;
 const MAX_POLL = 5_000;

@@ -23,8 +23,8 @@ export type Reply =
  * Reads a parsed frame that is not streaming text, for `turn`. Throws a typed error
  * (ResponseValidationError) for a final message that fails its schema.
  */
-export function replyOf(value: unknown, turn: Turn, lastFinalId: string | undefined): Reply {
-  const frame = classify(value);
+export function replyOf(value: unknown, turn: Turn, lastFinalId: string | undefined, where: string): Reply {
+  const frame = classify(value, where);
   if (frame.kind === 'unknown') return frame;
   if (frame.kind === 'final') {
     const { id } = frame.message;

@@ -52,6 +52,7 @@ export class Session {
     return this;
   }
 
+  /** Removes a `state` listener. */
   off(event: 'state', listener: (change: StateChange) => void): this {
     if (event === 'state') this.#listeners = this.#listeners.filter((l) => l !== listener);
     return this;

@@ -12,8 +12,11 @@ import type { Watermark } from './watermarks.ts';
 
 /** What a turn carries to AUI: the `messages.stream` params. */
 export interface StreamParams {
+  /** The task to send to. */
   task_id: string;
+  /** What the user says. */
   text: string;
+  /** Where the user is, for the agent's integrations. */
   context?: Record<string, unknown> | null;
 }
 
@@ -107,12 +110,12 @@ export class Turn {
 
   /** One timer per turn, not one per frame: when it fires while frames keep coming, it re-arms for the rest. */
   watchIdle(idleTimeout: number, onIdle: () => void): void {
-    const check = () => {
+    const checkIdle = () => {
       const quiet = Date.now() - this.lastFrameAt;
       if (quiet >= idleTimeout) onIdle();
-      else this.#idleTimer = setTimeout(check, idleTimeout - quiet);
+      else this.#idleTimer = setTimeout(checkIdle, idleTimeout - quiet);
     };
-    this.#idleTimer = setTimeout(check, idleTimeout);
+    this.#idleTimer = setTimeout(checkIdle, idleTimeout);
   }
 
   /**

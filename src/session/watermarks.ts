@@ -3,8 +3,9 @@
 // text sent twice is never taken for this turn's. Bounded (an LRU): a forgotten task's next turn
 // reads its history again. Also remembers whether this server is seen to store user messages,
 // which is what lets recovery call a missing user entry proof that the message never arrived.
-// Imports: runtime (types), schemas (types), shared/lru.
+// Imports: errors, runtime (types), schemas (types), shared/lru.
 
+import { AuthenticationError } from '../errors/errors.ts';
 import type { Log } from '../runtime/logger.ts';
 import type { Message } from '../schemas/wire.ts';
 import { Lru } from '../shared/lru.ts';
@@ -29,6 +30,12 @@ export class WatermarkStore {
   sawUserEntries = false;
   /** Watermark reads in flight, shared by every session of the client (one read per task). */
   readonly reading = new Map<string, Promise<void>>();
+  /**
+   * Tasks whose watermark read was refused for the key (after its one refresh). The socket takes
+   * the same key, so a turn waiting on that read is failed before it is sent: nothing is lost, and
+   * the caller learns of the key rather than of a turn cut off by the socket's 1008.
+   */
+  readonly #keyRefusals = new Lru<string, AuthenticationError>(WATERMARKS_KEPT);
 
   get(task_id: string): Watermark | undefined {
     return this.#entries.get(task_id);
@@ -38,17 +45,39 @@ export class WatermarkStore {
    * Reads the history that gives a task's first turn its watermark, unless the watermark is known
    * or being read (one read per task at a time, for every session of the client).
    */
-  readFor(task_id: string, history: (task_id: string) => Promise<Message[]>, log: Log): void {
+  readFor(task_id: string, history: (task_id: string) => Promise<Message[]>, log: Log, where: string): void {
     if (this.get(task_id) || this.reading.has(task_id)) return;
+    this.#keyRefusals.delete(task_id); // a new read, perhaps with a new key
     const read = history(task_id)
       .then((entries) => this.fromHistory(task_id, entries))
-      .catch(() => log('debug', 'session: the watermark read failed; recovery cannot resend.'))
+      .catch((error: unknown) => {
+        if (error instanceof AuthenticationError) this.#keyRefusals.set(task_id, error);
+        log('debug', `${where}: the watermark read failed; recovery cannot resend.`);
+      })
       .finally(() => this.reading.delete(task_id));
     this.reading.set(task_id, read);
   }
 
+  /**
+   * The key was refused when the task's watermark was last read, so no turn on it can get through:
+   * the error a turn fails with unsent (its message starts with `where`), else undefined.
+   */
+  keyRefusal(task_id: string, where: string): AuthenticationError | undefined {
+    const refusal = this.#keyRefusals.get(task_id);
+    if (!refusal) return undefined;
+    return new AuthenticationError({
+      status: refusal.status,
+      body: refusal.body,
+      headers: refusal.headers,
+      requestId: refusal.requestId,
+      // The refusal's message ends with the hint on where the key came from and who refused it.
+      message: `${where}: the key was refused, so the message was not sent: ${refusal.message}`,
+    });
+  }
+
   /** Records a history read: the watermark for a task's first turn. */
   fromHistory(task_id: string, history: Message[]): void {
+    this.#keyRefusals.delete(task_id);
     this.noteHistory(history);
     this.#entries.set(task_id, { lastId: history.at(-1)?.id });
   }

@@ -1,8 +1,6 @@
-/**
- * shared/abort — following an AbortSignal. An already-aborted signal fires no 'abort' event,
- * so every place that links a caller's signal to its own work needs both checks; they live
- * here once. A leaf: imports nothing.
- */
+// shared/abort — following an AbortSignal. An already-aborted signal fires no 'abort' event,
+// so every place that links a caller's signal to its own work needs both checks; they live
+// here once. A leaf: imports nothing.
 
 /**
  * Calls `onAbort` once when `signal` aborts — at once (synchronously) if it already has.

@@ -1,9 +1,9 @@
-/**
- * shared/lru — a bounded least-recently-used map (a Map keeps insertion order; a hit moves the
- * entry to the end). The proxy caches ownership verdicts, turn counts and clients in it, and a
- * client its watermarks: none of them may grow without bound on a long-lived server.
- * A leaf: imports nothing.
- */
+// shared/lru — a bounded least-recently-used map (a Map keeps insertion order; a hit moves the
+// entry to the end). The proxy caches ownership verdicts, turn counts and clients in it, and a
+// client its watermarks: none of them may grow without bound on a long-lived server.
+// A leaf: imports nothing.
+
+/** A Map of at most `max` entries; past that, the least recently used one is dropped. */
 export class Lru<K, V> {
   readonly #map = new Map<K, V>();
   constructor(readonly max: number) {}

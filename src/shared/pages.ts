@@ -1,8 +1,6 @@
-/**
- * shared/pages — when a walk over `tasks.list` pages stops. The SDK's `tasks.iterate` and the
- * browser client's `tasks.iterate` read the same TaskPage shape, so they stop on the same rule.
- * A leaf: imports nothing.
- */
+// shared/pages — when a walk over `tasks.list` pages stops. The SDK's `tasks.iterate` and the
+// browser client's `tasks.iterate` read the same TaskPage shape, so they stop on the same rule.
+// A leaf: imports nothing.
 
 /** The numbers of a task page that decide whether another page can follow. */
 export interface PageCounts {

@@ -1,9 +1,7 @@
-/**
- * shared/urls — the part of a URL an error message may show. The REST transport names its
- * baseUrl in a 404 or 401, and the key helpers name where a key was refused; a URL can carry a
- * key in its user info or its query (the WebSocket URL does), so only scheme, host and path
- * are ever shown. A leaf: imports only ./values.
- */
+// shared/urls — the part of a URL an error message may show. The REST transport names its
+// baseUrl in a 404 or 401, and the key helpers name where a key was refused; a URL can carry a
+// key in its user info or its query (the WebSocket URL does), so only scheme, host and path
+// are ever shown. A leaf: imports only ./values.
 
 import { withoutTrailingSlashes } from './values.ts';
 

@@ -1,7 +1,5 @@
-/**
- * shared/values — small checks over plain values that several folders need. A leaf: imports
- * nothing, so every folder (errors and schemas included) may use it.
- */
+// shared/values — small checks over plain values that several folders need. A leaf: imports
+// nothing, so every folder (errors and schemas included) may use it.
 
 /** A plain object: not null, not an array. What JSON.parse returns for `{…}`. */
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,9 +7,26 @@ import type { Message } from '../schemas/wire.ts';
 
 /** What `for await (const event of stream)` yields. */
 export type StreamEvent =
-  | { type: 'text'; delta: string; snapshot: string }
-  | { type: 'snapshot'; snapshot: string }
-  | { type: 'message'; message: Message };
+  | {
+      /** New text. */
+      type: 'text';
+      /** The text that arrived. */
+      delta: string;
+      /** The text so far, `delta` included. */
+      snapshot: string;
+    }
+  | {
+      /** The text so far was corrected, or the reader started late: show `snapshot` instead. */
+      type: 'snapshot';
+      /** The whole text so far. */
+      snapshot: string;
+    }
+  | {
+      /** The final message: the last event. */
+      type: 'message';
+      /** The agent's whole answer; its `text` equals the last snapshot. */
+      message: Message;
+    };
 
 /** The events of `stream.on(…)` and their listeners. */
 export interface MessageStreamEvents {
@@ -19,6 +36,7 @@ export interface MessageStreamEvents {
   snapshot: (snapshot: string) => void;
   /** The final message; its `text` equals the last snapshot. */
   message: (message: Message) => void;
+  /** The turn failed: an `AuiError` (or an error a listener threw); `end` follows. */
   error: (error: AuiError | Error) => void;
   /** Always last, after `message` or `error`; nothing follows it. */
   end: () => void;
@@ -26,7 +44,7 @@ export interface MessageStreamEvents {
 
 /** How a producer drives a stream. Calls after the turn ended are ignored. */
 export interface StreamSink {
-  /** A socket frame's text: delta or cumulative, decided once per turn (wire decision 4). */
+  /** A socket frame's text: delta or cumulative, decided once per turn. */
   frame(text: string): void;
   /** A known delta (the SSE reader). */
   delta(delta: string): void;

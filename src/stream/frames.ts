@@ -1,5 +1,5 @@
 // stream/frames — what a frame from the session socket is. The API's frames carry no type field,
-// so each is classified first (streaming → error → final → unknown, wire decision 5) and only then
+// so each is classified first (streaming → error → final → unknown) and only then
 // checked as that kind; the streaming frames, thousands per turn, on a path of their own.
 // Knows frames, not sockets. Imports: errors, schemas, shared.
 
@@ -18,14 +18,14 @@ export type TurnFrame =
 
 const decoder = /* @__PURE__ */ new TextDecoder();
 
-/** The JSON value of one socket frame; a frame that is not JSON is a typed error. */
-export function parseFrame(data: unknown): unknown {
+/** The JSON value of one socket frame; a frame that is not JSON is a typed error whose message starts with `where`. */
+export function parseFrame(data: unknown, where: string): unknown {
   try {
     // Sockets deliver a string or (binaryType 'arraybuffer') bytes; anything else makes decode
     // throw, which is the same typed error as bad JSON.
     return JSON.parse(typeof data === 'string' ? data : decoder.decode(data as ArrayBuffer));
   } catch {
-    throw new ResponseValidationError('session: a frame is not JSON.');
+    throw new ResponseValidationError(`${where}: a frame is not JSON.`);
   }
 }
 
@@ -37,7 +37,7 @@ export function parseFrame(data: unknown): unknown {
  * whenever a full GC collected the last one — would make it throw away the code it optimized for
  * the streaming frames at the end of every turn (bench/README.md, "Stream throughput").
  */
-export function streamingText(frame: unknown): string | undefined {
+export function streamingText(frame: unknown, where: string): string | undefined {
   if (!isRecord(frame)) return undefined;
   const isText =
     (Object.hasOwn(frame, 'channel') &&
@@ -46,17 +46,17 @@ export function streamingText(frame: unknown): string | undefined {
   if (!isText) return undefined;
   const text = (frame.data as { text?: unknown } | undefined)?.text;
   if (typeof text !== 'string') {
-    throw new ResponseValidationError('session: a frame failed validation at data.text.', ['data', 'text']);
+    throw new ResponseValidationError(`${where}: a frame failed validation at data.text.`, ['data', 'text']);
   }
   return text;
 }
 
 /** Any other frame: a final message has an id and text, an error frame a status_code and no id. */
-export function classify(frame: unknown): TurnFrame {
+export function classify(frame: unknown, where: string): TurnFrame {
   if (isRecord(frame)) {
     if ('id' in frame) {
       if ('text' in frame)
-        return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, 'session') };
+        return { kind: 'final', message: checkResponse<Message>(MessageSchema, frame, where) };
     } else if ('status_code' in frame) {
       return { kind: 'error', frame };
     }

@@ -83,6 +83,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     }
   };
 
+  /** @internal Made by the SDK: `aui.messages.stream()`, `session.stream()`, `fromReadableStream()`, the browser client. */
   constructor(executor: StreamExecutor) {
     this.#result.catch(() => undefined); // a failure nobody observes is reported by #fail, not by this promise
     try {
@@ -102,6 +103,7 @@ export class MessageStream implements AsyncIterable<StreamEvent> {
     return this.#addListener(event, listener as Listener, true);
   }
 
+  /** Removes a listener added with `on` or `once`. */
   off<K extends keyof MessageStreamEvents>(event: K, listener: MessageStreamEvents[K]): this {
     this.#listeners.remove(event, listener as Listener);
     return this;

@@ -34,7 +34,7 @@ export interface SseSource {
 }
 
 /** One SSE event: `event: <name>` and one `data:` line of JSON. */
-export function sseEvent(event: string, data: unknown): string {
+function sseEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

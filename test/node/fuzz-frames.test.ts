@@ -1,9 +1,9 @@
-// Property-based fuzzing of the frame reader (issue 10): whatever a hostile AUI sends on the socket —
+// Property-based fuzzing of the frame reader: whatever a hostile AUI sends on the socket —
 // random JSON, JSON nested thousands of levels deep, huge strings, `__proto__` keys, bytes that are
 // not UTF-8 — the engine's reading (`parseFrame` and `streamingText` of stream/frames, then `replyOf`
 // of session/replies) gives streaming text, or a reply
 // for the turn, or throw a typed AuiError the engine can fail that turn with. Never another throw:
-// a RangeError from a socket handler once took the whole process down (issue 10.1).
+// a RangeError from a socket handler once took the whole process down.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -24,7 +24,7 @@ import {
   protoKeyedJsonText,
 } from '../fixtures/fuzz.ts';
 
-// A key of the shape issue 10.7 found cut in half by the pattern; resolveKey notes every key it hands out.
+// A key of the shape the pattern redaction once cut in half; resolveKey notes every key it hands out.
 const KEY = 'API_KEY_fz01.SECRETTAIL+x/y=';
 noteSecret(KEY);
 // The key, and its tail alone: a redaction that stops at the pattern's end leaves the tail.
@@ -45,8 +45,8 @@ function turnOnSocket(frames: number): Turn {
 
 /** What the engine does with one frame: parse it, take its streaming text, else read it for the turn. */
 function readAsEngine(data: unknown, turn: Turn, lastFinalId: string | undefined): string | Reply {
-  const frame = parseFrame(data);
-  return streamingText(frame) ?? replyOf(frame, turn, lastFinalId);
+  const frame = parseFrame(data, 'session');
+  return streamingText(frame, 'session') ?? replyOf(frame, turn, lastFinalId, 'session');
 }
 
 function assertReply(reply: string | Reply): void {

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the proxy's request parsing (issue 10): `createAuiHandler` with the mock
+// Property-based fuzzing of the proxy's request parsing: `createAuiHandler` with the mock
 // AUI behind it, fed random methods, paths (`..%2F`, encoded junk, odd bases), headers, content
 // types and bodies (random JSON, deep nesting, huge strings, `__proto__` keys, bytes that are not
 // UTF-8), while upstream sometimes answers with an error that quotes the key and its internals. Every
@@ -13,7 +13,7 @@ import type { AuiHandler } from '../../src/server/types.ts';
 import { clientFor, mockServer } from '../fixtures/mock.ts';
 import { anyBytes, anyText, deepJsonText, describe, hugeString, params } from '../fixtures/fuzz.ts';
 
-// A key of the shape the pattern redaction once cut in half (issue 10.7).
+// A key of the shape the pattern redaction once cut in half.
 const KEY = 'API_KEY_proxyfuzz.SECRETTAIL+x/y=';
 const mock = await mockServer({
   apiKey: KEY,

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the reply schemas (issue 10): `checkResponse` with each reply schema on
+// Property-based fuzzing of the reply schemas: `checkResponse` with each reply schema on
 // random values — anything at all, valid replies with one field broken, `__proto__` keys, deep
 // nesting, huge strings — either returns a value that has what the SDK relies on, or throws a
 // ResponseValidationError whose path leads to the field at fault. Never another throw.
@@ -15,7 +15,7 @@ type Schema = Parameters<typeof checkResponse>[0];
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** What the SDK reads from each reply once it passed (DESIGN: "schemas check what the SDK relies on"). */
+/** What the SDK reads from each reply once it passed (the schemas check what the SDK relies on). */
 const SCHEMAS: Array<{
   name: string;
   schema: Schema;

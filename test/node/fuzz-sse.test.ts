@@ -1,4 +1,4 @@
-// Property-based fuzzing of the SSE decoder (issue 10): `MessageStream.fromReadableStream` fed the
+// Property-based fuzzing of the SSE decoder: `MessageStream.fromReadableStream` fed the
 // bytes `toReadableStream` wrote for a turn — random turns, and real turns against the mock — cut
 // into random chunks must give back the same turn (every text and snapshot event, the message, or
 // the error's class and `delivered`), whatever the cut. Random garbage and bodies cut short must end

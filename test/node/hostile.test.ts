@@ -1,4 +1,4 @@
-// A hostile AUI (issue 10): the defects a 2,000-turn soak against random drops, 1011s, closes after
+// A hostile AUI: the defects a 2,000-turn soak against random drops, 1011s, closes after
 // answers, repeated finals and stray error frames found in the session engine, each reproduced
 // against the package's mock on loopback.
 import assert from 'node:assert/strict';

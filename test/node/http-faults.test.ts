@@ -60,8 +60,11 @@ test('a KeyProvider that throws during messages.send: delivered false, and not o
 });
 
 test('AbortSignal.timeout as the signal is an APITimeoutError, not a user abort', async () => {
-  mock.failRest({ match: 'GET /tasks/*', delayMs: 1_000 });
-  const error = await rejection(aui.tasks.get(task.id, { signal: AbortSignal.timeout(50) }));
+  // A task of its own: if the aborted request never reaches the mock, the delay fault stays queued,
+  // and only this task's requests can take it.
+  const slow = await aui.tasks.create({ user_id: 'faults' });
+  mock.failRest({ match: `GET /tasks/${slow.id}`, delayMs: 1_000 });
+  const error = await rejection(aui.tasks.get(slow.id, { signal: AbortSignal.timeout(50) }));
   assert.ok(error instanceof APITimeoutError, String(error));
   assert.ok(!(error instanceof APIUserAbortError));
   assert.equal(error.message, 'tasks.get: the signal timed out.');

@@ -1,4 +1,4 @@
-// What a caller reads when they pass something wrong (issue 11): the call, the field, and what
+// What a caller reads when they pass something wrong: the call, the field, and what
 // was wrong with it in words — never valibot's "expected … received undefined". Every call here
 // fails before the network: the mock server counts zero requests for the whole file.
 import assert from 'node:assert/strict';

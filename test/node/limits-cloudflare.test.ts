@@ -1,4 +1,4 @@
-// `durableObjectCounter` + `AuiTurnCounterObject` (aui-messaging/server/cloudflare, issue 13) in
+// `durableObjectCounter` + `AuiTurnCounterObject` (aui-messaging/server/cloudflare) in
 // real workerd through miniflare. One Worker script (test/fixtures/limits-worker.ts, bundled
 // here) runs as two Workers, `proxy-a` and `proxy-b`: workerd gives each Worker its own V8
 // isolate (shown below: a global drawn in one is not seen by the other), and both are bound to

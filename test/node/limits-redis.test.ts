@@ -1,4 +1,4 @@
-// `redisCounter` (aui-messaging/server/redis, issue 13) against a real redis-server on 127.0.0.1
+// `redisCounter` (aui-messaging/server/redis) against a real redis-server on 127.0.0.1
 // through the official `redis` client: both window rules on the server (keys, expiry, the edge
 // it reports), atomicity under concurrent hits from several connections, several proxy
 // instances sharing one limit, and the failure policy with the server paused (slow) and killed

@@ -1,4 +1,4 @@
-// The proxy's turn limit (issue 13) without a shared store: the two window rules on explicit
+// The proxy's turn limit without a shared store: the two window rules on explicit
 // clocks, the in-memory counter through the real handler against the mock AUI server, what the
 // proxy asks of a counter and reads back, and the failure policy (fail-open, fail-closed, the
 // deadline) with counters an app could write. The same policy against a real redis-server that

@@ -1,4 +1,4 @@
-// Build and package checks (issue 4, "Build and package"), on what `npm run build` left in dist/
+// Build and package checks, on what `npm run build` left in dist/
 // (`npm test` builds before test:node) and on the tarball `npm pack` makes of it:
 //   - the web build — every dist file reachable from the web conditions (workerd, edge-light,
 //     worker, browser, deno, bun) of `.`, `./server`, `./server/cloudflare`, `./browser` and `./ai`,

@@ -1,4 +1,4 @@
-// Recovery: no lost turn, no doubled turn. Each branch of the watermark rule (DESIGN "Recovery"),
+// Recovery: no lost turn, no doubled turn. Each branch of the watermark rule (docs/streaming.md, "A dropped socket"),
 // driven by the mock's socket faults on loopback: what reached AUI is read back from history.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,6 +1,6 @@
 // The proxy handler (`aui-messaging/server`) against the mock AUI server: real Fetch `Request`
 // objects straight into the handler, and the same handler behind `toNodeListener` on a real
-// node:http server on 127.0.0.1. Each security rule of DESIGN.md has its own test, named
+// node:http server on 127.0.0.1. Each security rule of the proxy has its own test, named
 // "security: …"; `mock.requests` shows what reached upstream (and what did not).
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';

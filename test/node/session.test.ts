@@ -183,6 +183,25 @@ test('official-SDK failure: a bad key (1008) must not reconnect forever → one 
   await session.close(); // resolves at once on a session a failure already closed
 });
 
+test('the watermark read refused for the key (401 after the refresh) → AuthenticationError, the message never sent', async () => {
+  // Whichever of the REST refusal and the socket's 1008 comes first, the caller learns of the key
+  // (a browser often has the REST answer first: the turn must not go out without a watermark).
+  const fresh = await aui.tasks.create({ user_id: 'sessions' });
+  mock.failRest({
+    match: `GET /tasks/${fresh.id}/messages`,
+    status: 401,
+    body: { detail: 'Not authenticated' },
+    times: 2,
+  });
+  const error = await rejection(
+    aui.messages.stream({ task_id: fresh.id, text: 'refused first' }).finalMessage(),
+  );
+  assert.ok(error instanceof AuthenticationError, String(error));
+  assert.equal(error.delivered, false);
+  assert.match(error.message, /^messages\.stream: the key was refused, so the message was not sent: 401 /);
+  assert.equal(sent('refused first'), 0);
+});
+
 test('close 1008 → the key provider is asked with forceRefresh → the turn succeeds on the new key', async () => {
   const rotating = clientFor(mock, {
     session: fast,
@@ -202,7 +221,7 @@ test('close 1008 → the key provider is asked with forceRefresh → the turn su
 });
 
 test('an auth error frame (401) on a sent message → refresh, reconnect, and a resend only once history proves it never arrived', async () => {
-  // Recovery needs two empty reads 2 s apart before it may resend (issue 10: never a blind resend).
+  // Recovery needs two empty reads 2 s apart before it may resend (never a blind resend).
   const patient = clientFor(mock, { session: { ...fast, recoveryTimeout: 5000 } });
   // A turn first, so this client has seen the server store user messages.
   await patient.messages.stream({ task_id: task.id, text: 'before reauth' }).finalText();

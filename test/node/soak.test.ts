@@ -1,4 +1,4 @@
-// A short soak in `npm test` (issue 10): bench/soak.ts, 100 turns over one long-lived session and 100
+// A short soak in `npm test`: bench/soak.ts, 100 turns over one long-lived session and 100
 // one-shot turns against the hostile mock, each mode in a child process of its own (so an uncaught
 // exception is counted there, not taken for this runner's). Asserts the zeros the long soak must hold:
 // nothing doubled, hung, untyped, out of order, crashed or unhandled, and no turn that failed saying

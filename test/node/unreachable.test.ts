@@ -1,4 +1,4 @@
-// Issue 11: AUI unreachable. A one-shot streamed turn to a refused port fails at once, like a REST
+// AUI unreachable. A one-shot streamed turn to a refused port fails at once, like a REST
 // call does, naming the host and the cause (never the key-bearing URL); a long-lived session keeps
 // reconnecting, and its state events and final error say the host and the last cause.
 import assert from 'node:assert/strict';

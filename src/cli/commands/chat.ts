@@ -1,8 +1,6 @@
-/**
- * cli/commands/chat — `aui-messaging chat`: its options and help; the conversation itself lives
- * in ../chat.ts (interactive) and ../demo.ts (--demo).
- * Imports: ../args, ../chat, ../demo, ../conversation (types), ../terminal (types).
- */
+// cli/commands/chat — `aui-messaging chat`: its options and help; the conversation itself lives
+// in ../chat.ts (interactive) and ../demo.ts (--demo).
+// Imports: ../args, ../chat, ../demo, ../conversation (types), ../terminal (types).
 
 import {
   type CliCommand,

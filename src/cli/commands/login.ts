@@ -1,12 +1,10 @@
-/**
- * cli/commands/login — `aui-messaging login`: takes a network API key (hidden prompt, stdin, or
- * --api-key), checks it with one call, and only then stores it with its endpoint. AUI's own
- * `aui login` flags for account logins (--token, --email, a browser login) are understood, and
- * answered with one line about where network keys come from. No argument is ever echoed back:
- * a stray one may be the key.
- * Imports: keys/stored.node, ../args, ../backend, ../credentials, ../key-check, ../prompt,
- * ../terminal (types).
- */
+// cli/commands/login — `aui-messaging login`: takes a network API key (hidden prompt, stdin, or
+// --api-key), checks it with one call, and only then stores it with its endpoint. AUI's own
+// `aui login` flags for account logins (--token, --email, a browser login) are understood, and
+// answered with one line about where network keys come from. No argument is ever echoed back:
+// a stray one may be the key.
+// Imports: keys/stored.node, ../args, ../backend, ../credentials, ../key-check, ../prompt,
+// ../terminal (types).
 
 import { credentialsPath } from '../../keys/stored.node.ts';
 import {
@@ -27,7 +25,7 @@ import { readHidden, readStdin } from '../prompt.ts';
 import type { Terminal } from '../terminal.ts';
 
 /** Where network API keys come from (the docs' authentication page). */
-export const WHERE_KEYS_COME_FROM = 'the AUI Console (https://console.aui.io) or your AUI account manager';
+const WHERE_KEYS_COME_FROM = 'the AUI Console (https://console.aui.io) or your AUI account manager';
 
 const OPTIONS = {
   ...ENDPOINT_OPTIONS,
@@ -77,15 +75,15 @@ give a network API key. ${KEY_ENV}, when set, is used before the stored key.
     const key = await readKey(term, values['api-key']);
     const where = describeTarget(target);
 
-    const check = await interruptible((signal) => checkKey(key, target, term, signal));
-    if (!check.works) {
-      if (check.rejected) {
-        term.error(`✗ ${where} rejected the key (${check.status ?? 401}): nothing was saved.`);
+    const verdict = await interruptible((signal) => checkKey(key, target, term, signal));
+    if (!verdict.works) {
+      if (verdict.rejected) {
+        term.error(`✗ ${where} rejected the key (${verdict.status ?? 401}): nothing was saved.`);
         term.note(
           `Check that it is the whole network API key, for this region (--region ${target.region ?? 'gcp'}).`,
         );
       } else {
-        term.error(`✗ Could not check the key, so nothing was saved: ${check.reason}`);
+        term.error(`✗ Could not check the key, so nothing was saved: ${verdict.reason}`);
       }
       return EXIT.failed;
     }

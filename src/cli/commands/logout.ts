@@ -1,8 +1,6 @@
-/**
- * cli/commands/logout — `aui-messaging logout`: deletes the stored key. Says so when there was
- * none, and when AUI_NETWORK_API_KEY still gives this shell a key.
- * Imports: keys/stored.node, ../args, ../credentials.
- */
+// cli/commands/logout — `aui-messaging logout`: deletes the stored key. Says so when there was
+// none, and when AUI_NETWORK_API_KEY still gives this shell a key.
+// Imports: keys/stored.node, ../args, ../credentials.
 
 import { credentialsPath } from '../../keys/stored.node.ts';
 import { type CliCommand, EXIT, KEY_ENV, noMoreArguments, parseOptions } from '../args.ts';

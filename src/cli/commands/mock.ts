@@ -1,10 +1,8 @@
-/**
- * cli/commands/mock — `aui-messaging mock`: serves the embedded mock AUI server on 127.0.0.1 for
- * other tools (an app under development, curl, a second terminal), prints its URLs and the key it
- * accepts, and runs until Ctrl-C or SIGTERM, which stop it cleanly (exit 0: that is how it ends).
- * The key printed here is the mock's own, made up for this run: it is meant to be copied.
- * Imports: the mock (lazily: no other command loads it), ../args, ../backend, ../terminal (types).
- */
+// cli/commands/mock — `aui-messaging mock`: serves the embedded mock AUI server on 127.0.0.1 for
+// other tools (an app under development, curl, a second terminal), prints its URLs and the key it
+// accepts, and runs until Ctrl-C or SIGTERM, which stop it cleanly (exit 0: that is how it ends).
+// The key printed here is the mock's own, made up for this run: it is meant to be copied.
+// Imports: the mock (lazily: no other command loads it), ../args, ../backend, ../terminal (types).
 
 import { randomUUID } from 'node:crypto';
 import { type CliCommand, EXIT, integerOption, KEY_ENV, noMoreArguments, parseOptions } from '../args.ts';

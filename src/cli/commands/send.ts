@@ -1,11 +1,9 @@
-/**
- * cli/commands/send — `aui-messaging send`: one message, the agent's answer streamed to stdout
- * token by token (then its product cards and suggestions), or with --json the final message as
- * JSON once it is complete. Without --task it starts a new task and says its id, so the next
- * send can continue it. Ctrl-C stops the answer (exit 130).
- * Imports: the SDK's public entry, ../args, ../backend, ../interrupts, ../live, ../prompt,
- * ../render, ../terminal (types).
- */
+// cli/commands/send — `aui-messaging send`: one message, the agent's answer streamed to stdout
+// token by token (then its product cards and suggestions), or with --json the final message as
+// JSON once it is complete. Without --task it starts a new task and says its id, so the next
+// send can continue it. Ctrl-C stops the answer (exit 130).
+// Imports: the SDK's public entry, ../args, ../backend, ../interrupts, ../live, ../prompt,
+// ../render, ../terminal (types).
 
 import { APIUserAbortError, type AuiClient, type Message } from '../../index.node.ts';
 import {

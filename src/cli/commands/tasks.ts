@@ -1,9 +1,7 @@
-/**
- * cli/commands/tasks — `aui-messaging tasks list` (a user's tasks: the first page, or every page
- * with --all) and `aui-messaging tasks messages <id>` (a task's history). Plain lines for people,
- * --json for scripts.
- * Imports: the SDK's public entry, ../args, ../backend, ../interrupts, ../render, ../terminal.
- */
+// cli/commands/tasks — `aui-messaging tasks list` (a user's tasks: the first page, or every page
+// with --all) and `aui-messaging tasks messages <id>` (a task's history). Plain lines for people,
+// --json for scripts.
+// Imports: the SDK's public entry, ../args, ../backend, ../interrupts, ../render, ../terminal.
 
 import type { AuiClient, Message, Task } from '../../index.node.ts';
 import {

@@ -1,11 +1,9 @@
-/**
- * cli/commands/whoami — `aui-messaging whoami`: which key the other commands would use (masked:
- * the documented prefix and at most its last 4 characters) and where it came from, the endpoint,
- * the default user id, and whether the key still works (one check call). Exit 0 when it works,
- * 1 when it does not or the check failed, 2 when there is no key at all.
- * Imports: keys/stored.node, ../args, ../backend, ../credentials,
- * ../interrupts, ../key-check, ../terminal (types).
- */
+// cli/commands/whoami — `aui-messaging whoami`: which key the other commands would use (masked:
+// the documented prefix and at most its last 4 characters) and where it came from, the endpoint,
+// the default user id, and whether the key still works (one check call). Exit 0 when it works,
+// 1 when it does not or the check failed, 2 when there is no key at all.
+// Imports: keys/stored.node, ../args, ../backend, ../credentials,
+// ../interrupts, ../key-check, ../terminal (types).
 
 import { credentialsPath, readStoredCredential } from '../../keys/stored.node.ts';
 import {
@@ -54,17 +52,17 @@ ${ENDPOINT_HELP}
     term.line(`${c.dim('user  ')}  ${defaultUser()} ${c.dim('(the default --user)')}`);
     await warnIfShared(term, key);
 
-    const check = await interruptible((signal) => checkKey(key.key, target, term, signal));
-    if (check.works) {
+    const verdict = await interruptible((signal) => checkKey(key.key, target, term, signal));
+    if (verdict.works) {
       term.line(`${c.dim('status')}  ${c.green('✓ works')}`);
       return EXIT.ok;
     }
-    if (check.rejected) {
-      term.line(`${c.dim('status')}  ${c.red(`✗ rejected (${check.status ?? 401})`)}`);
+    if (verdict.rejected) {
+      term.line(`${c.dim('status')}  ${c.red(`✗ rejected (${verdict.status ?? 401})`)}`);
       term.note(advice(key, shadowed));
     } else {
       term.line(`${c.dim('status')}  ${c.yellow('? could not check')}`);
-      term.note(check.reason);
+      term.note(verdict.reason);
     }
     return EXIT.failed;
   },

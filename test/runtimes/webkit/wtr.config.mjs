@@ -1,5 +1,5 @@
 // WebKitGTK (Debian's MiniBrowser) through WebKitWebDriver, which scripts/runtimes.mjs starts under
-// xvfb-run on WEBKIT_DRIVER_PORT and stops afterwards. Capabilities as in /work/shared/TOOLING.md.
+// xvfb-run on WEBKIT_DRIVER_PORT and stops afterwards. Capabilities as verified on Debian 12.
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import { matrixConfig } from '../shared/wtr.mjs';
 
