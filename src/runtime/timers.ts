@@ -26,11 +26,27 @@ export const jitter = (attempt: number, base: number, max: number): number =>
   Math.round(Math.random() * Math.min(max, base * 2 ** attempt));
 
 /**
+ * Whether the runtime's `setImmediate` can be called: unknown until the first call. Next.js's
+ * Edge sandbox defines `setImmediate` as a stub that throws "A Node.js API is used" when called,
+ * so `typeof` alone cannot tell.
+ */
+let setImmediateWorks: boolean | undefined;
+
+/**
  * Runs `fn` in a later task than the current one, after the I/O already waiting is handled:
- * `setImmediate` where the runtime has it (Node, Bun: no 1 ms timer clamp), else `setTimeout(fn, 0)`.
+ * `setImmediate` where the runtime has a working one (Node, Bun: no 1 ms timer clamp), else
+ * `setTimeout(fn, 0)`.
  */
 export function nextTask(fn: () => void): void {
   const { setImmediate } = runtimeGlobals;
-  if (typeof setImmediate === 'function') setImmediate(fn);
-  else setTimeout(fn, 0);
+  if (typeof setImmediate === 'function' && setImmediateWorks !== false) {
+    try {
+      setImmediate(fn);
+      setImmediateWorks = true;
+      return;
+    } catch {
+      setImmediateWorks = false;
+    }
+  }
+  setTimeout(fn, 0);
 }

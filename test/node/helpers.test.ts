@@ -69,3 +69,26 @@ test('session options: defaults, then each layer in order; undefined sets nothin
   });
   assert.equal(DEFAULTS.reconnect.maxRetries, 10, 'the defaults are never written to');
 });
+
+test('nextTask still runs its task where setImmediate is a stub that throws (Next.js Edge routes)', async () => {
+  const { nextTask } = await import('../../src/runtime/timers.ts');
+  const real = globalThis.setImmediate;
+  // What Next.js's Edge sandbox puts on globalThis for each Node API it does not support.
+  const stub = () => {
+    throw new Error('A Node.js API is used (setImmediate) which is not supported in the Edge Runtime.');
+  };
+  Object.defineProperty(globalThis, 'setImmediate', { value: stub, configurable: true, writable: true });
+  try {
+    const ran: string[] = [];
+    await new Promise<void>((resolve) => {
+      nextTask(() => ran.push('first'));
+      nextTask(() => {
+        ran.push('second');
+        resolve();
+      });
+    });
+    assert.deepEqual(ran, ['first', 'second']);
+  } finally {
+    Object.defineProperty(globalThis, 'setImmediate', { value: real, configurable: true, writable: true });
+  }
+});
