@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run test:frameworks — the package inside real framework builds (issue 15), the way users
+// npm run test:frameworks — the package inside real framework builds, the way users
 // meet it: through Turbopack, webpack, Vite and wrangler, which each resolve the `exports` map
 // their own way. Not part of `npm test` (minutes of builds); .ci/run runs it after installing each
 // app (npm ci --prefix test/frameworks/<app>).
@@ -21,16 +21,23 @@
 //
 // Options: --only=nextjs-turbopack,worker (a subset)  --verbose (echo every tool's output)
 //          --report=<file> (also write the markdown table there)
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { apps } from './apps.mjs';
 import { driveChat, launchChromium } from './chat.mjs';
-import { keyHitsInFiles, plain, mentionsOfPackage } from './checks.mjs';
+import {
+  checkBundleInputs,
+  checkMockSawTheKey,
+  checkNoKey,
+  mentionsOfPackage,
+  socketKeyPlaces,
+} from './checks.mjs';
 import { freePort, run, start, stop, stopAll, waitForHttp, withOutput } from './processes.mjs';
+import { firstLine, indent, markdown, passLine, seconds, telling } from './report.mjs';
+import { installTarball, pack, versionIn } from './tarball.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -53,94 +60,12 @@ const QUIET_TOOLS = {
 
 const options = parseArgs(process.argv.slice(2));
 
-/* ------------------------------------------------------------------ the package */
-
-/** Builds and packs the package; the tarball's path and a hash per built file, to check installs against. */
-async function pack() {
-  await run('npm', ['run', 'build'], { cwd: ROOT, timeoutMs: BUILD_TIMEOUT_MS, echo: options.verbose });
-  const destination = join(WORK, 'pack');
-  await rm(destination, { recursive: true, force: true });
-  await mkdir(destination, { recursive: true });
-  const output = await run('npm', ['pack', '--json', '--silent', '--pack-destination', destination], {
-    cwd: ROOT,
-    timeoutMs: 120_000,
-  });
-  const [packed] = JSON.parse(output.slice(output.indexOf('[')));
-  return { tarball: join(destination, packed.filename), dist: hashes(join(ROOT, 'dist')), size: packed.size };
-}
-
-/** relative path → sha256, for every file under `folder`. */
-function hashes(folder) {
-  const found = new Map();
-  const visit = (path) => {
-    if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else {
-      found.set(relative(folder, path), createHash('sha256').update(readFileSync(path)).digest('hex'));
-    }
-  };
-  visit(folder);
-  return found;
-}
-
-const installed = new Map(); // app folder → promise of the install
-
-/**
- * Puts the tarball into the app's node_modules, leaving its package.json and lockfile as they
- * were (checked), and checks the installed dist is the one just built.
- */
-function installTarball(folder, staged) {
-  if (!installed.has(folder)) installed.set(folder, install(folder, staged));
-  return installed.get(folder);
-}
-
-async function install(folder, staged) {
-  const dir = join(HERE, folder);
-  if (!existsSync(join(dir, 'node_modules')))
-    throw new Error(
-      `test/frameworks/${folder} is not installed: run npm ci --prefix test/frameworks/${folder}`,
-    );
-  const manifests = ['package.json', 'package-lock.json'].map((file) => readFileSync(join(dir, file)));
-  await rm(join(dir, 'node_modules', 'aui-messaging'), { recursive: true, force: true });
-  await run(
-    'npm',
-    [
-      'install',
-      '--no-save',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      staged.tarball,
-    ],
-    { cwd: dir, timeoutMs: 300_000, echo: options.verbose },
-  );
-  ['package.json', 'package-lock.json'].forEach((file, index) => {
-    if (!readFileSync(join(dir, file)).equals(manifests[index]))
-      throw new Error(`installing the tarball changed test/frameworks/${folder}/${file}`);
-  });
-  const where = realpathSync(join(dir, 'node_modules', 'aui-messaging'));
-  if (!where.startsWith(dir)) throw new Error(`aui-messaging resolves to ${where}, outside the app`);
-  const got = hashes(join(where, 'dist'));
-  const differing = [...staged.dist].filter(([file, hash]) => got.get(file) !== hash).map(([file]) => file);
-  if (differing.length > 0 || got.size !== staged.dist.size)
-    throw new Error(`the installed dist is not the one just built (${differing.slice(0, 5).join(', ')}…)`);
-}
-
-function versionIn(dir, name) {
-  const manifest = join(dir, 'node_modules', name, 'package.json');
-  if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).version;
-  // wrangler's own copy of workerd, when npm did not hoist it
-  const nested = join(dir, 'node_modules', 'wrangler', 'node_modules', name, 'package.json');
-  return existsSync(nested) ? JSON.parse(readFileSync(nested, 'utf8')).version : 'missing';
-}
-
 /* ------------------------------------------------------------------ one app */
 
 /** Builds, serves and drives one app; resolves with its figures, rejects with the first failure. */
 async function runApp(app, staged, browser) {
   const dir = join(HERE, app.folder);
-  await installTarball(app.folder, staged);
+  await installTarball(dir, staged, { verbose: options.verbose });
   const versions = app.packages.map((name) => `${name} ${versionIn(dir, name)}`);
 
   for (const output of app.outputs) await rm(join(dir, output), { recursive: true, force: true });
@@ -201,7 +126,7 @@ async function runApp(app, staged, browser) {
         name: page.name,
         firstTokenMs: driven.firstTokenMs,
         textSteps: driven.textSteps,
-        socketKey: socketKeyPlaces(mock.requests.slice(before)),
+        socketKey: socketKeyPlaces(mock.requests.slice(before), KEY),
       });
     }
 
@@ -211,8 +136,13 @@ async function runApp(app, staged, browser) {
         new Error("the server's log names aui-messaging (a warning?)"),
         serverWarnings.join('\n---\n'),
       );
-    checkMockSawTheKey(mock, app.pages.length);
-    figures.keyCheck = checkNoKey(dir, app, buildLog, server.output, responses);
+    checkMockSawTheKey(mock, app.pages.length, KEY);
+    figures.keyCheck = checkNoKey(dir, app, {
+      key: KEY,
+      buildLog,
+      serverLog: server.output,
+      responses,
+    });
     return figures;
   } finally {
     if (server) await stop(server);
@@ -243,120 +173,6 @@ async function refusesWithoutSession(origin, api) {
   return { url: `${url} (no session)`, headers: Object.fromEntries(response.headers), body };
 }
 
-/** The app's traffic reached the mock, with the key: REST calls in the header, each turn's socket too. */
-function checkMockSawTheKey(mock, pages) {
-  const keyed = (r) => r.headers['x-network-api-key'] === KEY || r.query.network_api_key === KEY;
-  const rest = mock.requests.filter((r) => r.method !== 'WS' && keyed(r));
-  const sockets = mock.requests.filter((r) => r.method === 'WS' && keyed(r));
-  if (rest.length < pages || sockets.length < 2 * pages)
-    throw new Error(
-      `the mock saw ${rest.length} REST call(s) and ${sockets.length} WebSocket(s) with the key; expected a task and two turns per page (${pages})`,
-    );
-}
-
-/** Where the route's WebSocket upgrades carried the key: `query`, `header` or both (`query + header`). */
-function socketKeyPlaces(requests) {
-  const places = new Set();
-  for (const request of requests.filter((r) => r.method === 'WS')) {
-    const where = [];
-    if (request.query.network_api_key === KEY) where.push('query');
-    if (request.headers['x-network-api-key'] === KEY) where.push('header');
-    places.add(where.join(' + ') || 'none');
-  }
-  return [...places].join(', ');
-}
-
-/**
- * An esbuild bundle (its metafile) took `entry` from the tarball, only files inside the app, and
- * no Node-only module (the package's Node build, `ws`).
- */
-function checkBundleInputs(dir, { metafile, entry }) {
-  const inputs = Object.keys(JSON.parse(readFileSync(join(dir, metafile), 'utf8')).inputs);
-  const outside = inputs.filter((input) => input.startsWith('..') || input.startsWith('/'));
-  if (outside.length > 0)
-    throw new Error(`${metafile}: inputs from outside the app: ${outside.slice(0, 5).join(', ')}…`);
-  if (!inputs.includes(entry))
-    throw new Error(
-      `${metafile}: the bundle did not take ${entry} (aui-messaging inputs: ${inputs.filter((i) => i.includes('aui-messaging')).join(', ') || 'none'})`,
-    );
-  const nodeOnly = inputs.filter((input) =>
-    /aui-messaging\/dist\/.*\.node\.|node_modules\/(isomorphic-)?ws\//.test(input),
-  );
-  if (nodeOnly.length > 0)
-    throw new Error(`${metafile}: Node-only modules in the bundle: ${nodeOnly.join(', ')}`);
-}
-
-/** 0 hits of the key in the build outputs, the build and server logs and every response; throws on any. */
-function checkNoKey(dir, app, buildLog, serverLog, responses) {
-  const files = keyHitsInFiles(
-    dir,
-    app.outputs.map((output) => join(dir, output)),
-    KEY,
-  );
-  const hits = [...files.hits];
-  if (buildLog.includes(KEY)) hits.push('the build output');
-  if (serverLog.includes(KEY)) hits.push("the server's log");
-  for (const response of responses) {
-    if (JSON.stringify(response.headers).includes(KEY)) hits.push(`headers of ${response.url}`);
-    if (response.body !== undefined && Buffer.from(response.body).includes(KEY))
-      hits.push(`body of ${response.url}`);
-  }
-  if (hits.length > 0) throw new Error(`the key was found in: ${hits.join(', ')}`);
-  // The streamed answers were read whole, so they were searched too.
-  const streams = responses.filter((response) => /\/messages\/stream$/.test(new URL(response.url).pathname));
-  if (streams.length === 0 || !streams.every((response) => String(response.body).includes('event: end')))
-    throw new Error('the streamed answers could not be read back for the key check');
-  const bytes = responses.reduce((sum, response) => sum + (response.body?.length ?? 0), 0);
-  return { files: files.files, bytes: files.bytes, responses: responses.length, responseBytes: bytes };
-}
-
-/* ------------------------------------------------------------------ report */
-
-const ms = (value) => `${Math.round(value)} ms`;
-const seconds = (value) => `${(value / 1000).toFixed(1)} s`;
-
-function passLine(app, figures) {
-  const build = Object.entries(figures.steps)
-    .map(([name, value]) => `${name} ${seconds(value)}`)
-    .join(', ');
-  const tokens = figures.pages
-    .map((page) => `${page.name} ${page.firstTokenMs.map((v) => Math.round(v)).join('/')} ms`)
-    .join(', ');
-  const sockets = figures.pages.map((page) => `${page.name}: ${page.socketKey}`).join(', ');
-  const { files, bytes, responses, responseBytes } = figures.keyCheck;
-  return [
-    `PASS ${app.name} (${figures.versions.join(', ')})`,
-    `    ${build}; ready ${seconds(figures.readyMs)}; first token (turn 1/turn 2) ${tokens}`,
-    `    key on the upstream socket: ${sockets}`,
-    `    key: 0 hits in ${files} output files (${(bytes / 1e6).toFixed(1)} MB), the logs and ${responses} responses (${(responseBytes / 1e3).toFixed(0)} KB)`,
-  ].join('\n');
-}
-
-function markdown(results) {
-  const lines = [
-    '| app | versions | build | server ready | first token, turn 1 / turn 2 | text updates, turn 1 / turn 2 |',
-    '|---|---|---:|---:|---|---|',
-  ];
-  for (const { app, ok, figures } of results) {
-    if (!ok) {
-      lines.push(`| ${app.name} | — | failed | | | |`);
-      continue;
-    }
-    const others = Object.entries(figures.steps).filter(([name]) => name !== 'build');
-    const build =
-      `**${seconds(figures.steps.build)}**` +
-      (others.length > 0
-        ? ` (+ ${others.map(([name, value]) => `${name} ${seconds(value)}`).join(', ')})`
-        : '');
-    const tokens = figures.pages.map((p) => `${p.name}: ${p.firstTokenMs.map(ms).join(' / ')}`).join('; ');
-    const steps = figures.pages.map((p) => p.textSteps.join(' / ')).join('; ');
-    lines.push(
-      `| ${app.name} | ${figures.versions.join(', ')} | ${build} | ${seconds(figures.readyMs)} | ${tokens} | ${steps} |`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /* ------------------------------------------------------------------ main */
 
 function parseArgs(argv) {
@@ -378,30 +194,6 @@ function parseArgs(argv) {
   return parsed;
 }
 
-const firstLine = (text) =>
-  plain(text)
-    .split('\n')
-    .map((line) => line.trim())
-    .find(Boolean) ?? '';
-
-/** The line of a tool's output that says most about its failure: the first error it names. */
-function telling(output) {
-  const lines = plain(output ?? '')
-    .split('\n')
-    .map((line) => line.trim());
-  const line = lines.find((l) => /^(\w*Error\b|error\b|✘|✖)|\b\w+Error: /i.test(l));
-  return line && line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
-function indent(text) {
-  return plain(text)
-    .trimEnd()
-    .split('\n')
-    .slice(-60)
-    .map((line) => `    | ${line}`)
-    .join('\n');
-}
-
 async function main() {
   const selected = options.only ? apps.filter((app) => options.only.includes(app.name)) : apps;
   await mkdir(WORK, { recursive: true });
@@ -410,7 +202,7 @@ async function main() {
   let browser;
   try {
     const started = performance.now();
-    staged = await pack();
+    staged = await pack({ root: ROOT, work: WORK, verbose: options.verbose });
     browser = await launchChromium();
     console.log(
       `packed ${relative(ROOT, staged.tarball)} (${(staged.size / 1024).toFixed(1)} KB) in ${seconds(performance.now() - started)}; Chromium ${browser.version()}; node ${process.version}`,
