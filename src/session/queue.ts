@@ -80,7 +80,9 @@ export class TurnQueue {
     error.delivered ??= turn.delivered;
     this.#release(turn);
     turn.sink.fail(error);
-    if (sent && error.delivered !== false) this.#watermarks.awaitReply(turn.params.task_id, this.#replyWait);
+    if (sent && error.delivered !== false) {
+      this.#watermarks.awaitReply(turn.params.task_id, this.#replyWait, turn.watermark);
+    }
   }
 
   /** Back at the head of the queue, before the turns that waited behind it: it is sent again. */

@@ -139,10 +139,11 @@ function absentTwice(input: RecoveryInput, delivered: 'unknown'): Recovery {
  * What history says of our message: the one user entry with our text after the watermark, and
  * what follows it. An agent entry right after it is our reply only when it can be nobody else's:
  * it is the last entry; no earlier message is still unanswered — neither one after the watermark
- * (more user entries than agent entries before ours) nor an earlier failed turn's (the store
- * remembers those) — since a late reply to it could land right after ours, and texts alike in their
- * first words prove nothing; and it continues what already streamed for this turn. Anything else
- * is ambiguous: delivering it would put words in the agent's mouth.
+ * (more user entries than agent entries before ours) nor one since an earlier failed turn whose
+ * reply may still come (the store remembers those turns) — since a late reply to it could land
+ * right after ours, and texts alike in their first words prove nothing; and it continues what
+ * already streamed for this turn. Anything else is ambiguous: delivering it would put words in the
+ * agent's mouth.
  */
 function readTurn(history: Message[], watermark: Watermark, input: RecoveryInput): Reading {
   const after = entriesAfter(history, watermark);
@@ -156,7 +157,7 @@ function readTurn(history: Message[], watermark: Watermark, input: RecoveryInput
   const [reply, ...later] = after.slice(ourIndex + 1);
   if (!reply) return { kind: 'received' };
   if (later.length > 0 || !isFrom(reply, 'agent')) return { kind: 'ambiguous' };
-  if (hasUnanswered(after.slice(0, ourIndex)) || input.store.awaitsReply(input.task_id))
+  if (hasUnanswered(after.slice(0, ourIndex)) || awaitsEarlierReply(history, after[ourIndex]!, input))
     return { kind: 'ambiguous' };
   if (!reply.text.startsWith(input.streamedText)) return { kind: 'ambiguous' };
   return { kind: 'replied', reply };
@@ -167,6 +168,21 @@ function hasUnanswered(entries: Message[]): boolean {
   const users = entries.filter((entry) => isFrom(entry, 'user')).length;
   const agents = entries.filter((entry) => isFrom(entry, 'agent')).length;
   return users > agents;
+}
+
+/**
+ * An earlier turn on the task failed while its reply could still come, and history does not show
+ * every message since that turn answered before ours: an agent entry after ours could be that reply.
+ */
+function awaitsEarlierReply(history: Message[], ourEntry: Message, input: RecoveryInput): boolean {
+  const awaited = input.store.awaitedReply(input.task_id);
+  if (!awaited) return false;
+  if (!awaited.since) return true; // where that turn began is not known: nothing can be counted
+  const sinceFailed = entriesAfter(history, awaited.since);
+  if (!sinceFailed) return true;
+  const ourIndex = sinceFailed.indexOf(ourEntry);
+  if (ourIndex === -1) return true; // ours came before that turn began: the two cannot be told apart
+  return hasUnanswered(sinceFailed.slice(0, ourIndex));
 }
 
 function entriesAfter(history: Message[], watermark: Watermark): Message[] | undefined {

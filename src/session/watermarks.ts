@@ -16,16 +16,21 @@ export interface Watermark {
   lastId?: string | undefined;
 }
 
+/** A failed turn's reply that may still come: an agent entry after a later message could be it. */
+export interface AwaitedReply {
+  /** Until when (`Date.now()` ms) the reply is waited for. */
+  until: number;
+  /** Where history stood before the failed turn; undefined when that is not known (nothing can be counted). */
+  since: Watermark | undefined;
+}
+
 // Tasks whose watermark a client remembers.
 const WATERMARKS_KEPT = 1000;
 
 export class WatermarkStore {
   readonly #entries = new Lru<string, Watermark>(WATERMARKS_KEPT);
-  /**
-   * Per task, until when a failed turn's reply may still come: until then an agent entry after a
-   * later message could be that late reply.
-   */
-  readonly #awaitingUntil = new Lru<string, number>(WATERMARKS_KEPT);
+  /** Per task, the failed turns whose replies may still come, oldest first (see {@link AwaitedReply}). */
+  readonly #awaiting = new Lru<string, AwaitedReply[]>(WATERMARKS_KEPT);
   /** Any history read so far held a user entry: the server stores user messages. */
   sawUserEntries = false;
   /** Watermark reads in flight, shared by every session of the client (one read per task). */
@@ -88,22 +93,29 @@ export class WatermarkStore {
   }
 
   /**
-   * A turn that was sent failed, and its reply may still come within `ms`. Only time ends the wait:
-   * history cannot tell whose a late agent entry is (replies need not come in order, and counting
-   * entries is fooled by another message's late reply).
+   * A turn that was sent failed, and its reply may still come within `ms`. `since` is the failed
+   * turn's watermark: while the wait lasts, an agent entry after a later message counts as that
+   * message's reply only if every message since `since` has one. Time ends each wait, because a
+   * reply that never comes would otherwise hold every later recovery on the task.
    */
-  awaitReply(task_id: string, ms: number): void {
-    const until = Date.now() + ms;
-    this.#awaitingUntil.set(task_id, Math.max(until, this.#awaitingUntil.get(task_id) ?? 0));
+  awaitReply(task_id: string, ms: number, since: Watermark | undefined): void {
+    const waits = this.#stillAwaited(task_id);
+    waits.push({ until: Date.now() + ms, since });
+    this.#awaiting.set(task_id, waits);
   }
 
-  /** An earlier turn on the task may still be answered. */
-  awaitsReply(task_id: string): boolean {
-    const until = this.#awaitingUntil.get(task_id);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.#awaitingUntil.delete(task_id);
-    return false;
+  /** The earliest failed turn on the task whose reply may still come, if any: count from there. */
+  awaitedReply(task_id: string): AwaitedReply | undefined {
+    return this.#stillAwaited(task_id)[0];
+  }
+
+  /** The task's waits that have not ended, oldest first. */
+  #stillAwaited(task_id: string): AwaitedReply[] {
+    const now = Date.now();
+    const waits = (this.#awaiting.get(task_id) ?? []).filter((wait) => wait.until > now);
+    if (waits.length === 0) this.#awaiting.delete(task_id);
+    else this.#awaiting.set(task_id, waits);
+    return waits;
   }
 
   /** A final message moves the watermark past its turn. */

@@ -77,3 +77,42 @@ test("the reply to a turn the user stopped is never delivered as a later turn's 
   assert.notEqual(outcome, 'Answer to a, in several words here.', "C resolved with A's answer");
   assert.ok(outcome instanceof TurnInterruptedError, `C: ${String(outcome)}`);
 });
+
+test("once a failed turn's late reply is in history, a later turn's reply is delivered again", async () => {
+  // The other side of the two tests above: the wait for A's reply must not make every later
+  // recovery on the task give up. Once history shows every message since A answered (A's late
+  // reply included), [C's message, C's reply] is C's, and C resolves with it.
+  const aui = clientFor(mock, {
+    session: { recoveryTimeout: 1000, reconnect: { minDelay: 5, maxDelay: 20 } },
+  });
+  const task = await aui.tasks.create({ user_id: 'found' });
+  await aui.messages.stream({ task_id: task.id, text: 'warm up' }).finalText();
+
+  // A: dropped, its reply stored 1.2 s later, after A's recovery gave up (1 s).
+  mock.failTurn({ kind: 'drop', afterFrames: 2, recordReply: 'later', laterMs: 1200 });
+  const a = await rejection(aui.messages.stream({ task_id: task.id, text: 'a' }).finalMessage());
+  assert.ok(a instanceof TurnInterruptedError, String(a));
+  assert.equal(a.delivered, true);
+  await untilInHistory(aui, task.id, 'Answer to a, in several words here.');
+
+  // C, still within the 2 s A's reply was waited for: dropped, and its reply stored at once.
+  mock.failTurn({ kind: 'drop', afterFrames: 2, recordReply: 'now' });
+  assert.equal(
+    await aui.messages.stream({ task_id: task.id, text: 'c' }).finalText(),
+    'Answer to c, in several words here.',
+  );
+});
+
+/** Waits until an agent entry with `text` is in the task's history. */
+async function untilInHistory(
+  aui: ReturnType<typeof clientFor>,
+  task_id: string,
+  text: string,
+): Promise<void> {
+  for (let tries = 0; tries < 100; tries++) {
+    const history = await aui.tasks.messages(task_id);
+    if (history.some((entry) => entry.text === text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`"${text}" never reached the history`);
+}
