@@ -23,7 +23,7 @@ export { MessageStream } from './stream/message-stream.ts';
 export type { MessageStreamEvents, StreamEvent } from './stream/events.ts';
 export { SSE_HEADERS } from './stream/sse.ts';
 export { Session } from './session/session.ts';
-export type { SessionState, StateChange } from './session/connection.ts';
+export type { SessionState, StateChange } from './session/state.ts';
 export type { StreamOptions, StreamParams } from './session/turn.ts';
 export type { ReconnectOptions, SessionOptions } from './session/options.ts';
 export { VERSION } from './runtime/version.ts';

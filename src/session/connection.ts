@@ -4,7 +4,7 @@
 // turn, or a socket that stayed up for minUptime, starts the count again. A key the server
 // rejects is refreshed once; handshakes that keep failing are checked against REST, because a
 // rejected key and an unreachable host look the same to a browser (close 1006).
-// Knows sockets and keys, not turns. Imports: errors, keys, runtime, ./socket, ./options.
+// Knows sockets and keys, not turns. Imports: errors, keys, runtime, ./socket, ./options, ./state.
 
 import { APIConnectionError, AuiError, AuthenticationError } from '../errors/errors.ts';
 import { type KeyProvider, resolveKey } from '../keys/providers.ts';
@@ -14,40 +14,20 @@ import { jitter } from '../runtime/timers.ts';
 import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { ResolvedSessionOptions } from './options.ts';
 import { Socket, type SocketEnding, type SocketEvents } from './socket.ts';
+import { callName, type SessionKind, type SessionState, type StateChange } from './state.ts';
 
-/** Where a session's connection stands. */
-export type SessionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** A `state` event: the change, with the wait before the next attempt and why, while reconnecting. */
-export interface StateChange {
-  /** The state before. */
-  previous: SessionState;
-  /** The state now. */
-  current: SessionState;
-  /** ms until the next attempt, while reconnecting. */
-  retryIn?: number;
-  /** Why: the close code or cause, with the host (`could not connect to host:443 (ECONNREFUSED)`). */
-  reason?: string;
-}
-
+/** What a connection needs from the client: shared by every session of the client, held by reference. */
 export interface ConnectionDeps {
   wsUrl: string;
   keys: KeyProvider;
   log: Log;
   webSocket: () => WebSocketSource | Promise<WebSocketSource>;
-  /** A REST read without retries: resolves when AUI can be reached and takes the key. */
-  probe: () => Promise<void>;
-  /** Whether anyone needs a socket now (turns waiting, or a long-lived session). */
-  wanted: () => boolean;
-  /** Every change of state (the session's `state` event). */
-  onState: (change: StateChange) => void;
-  /** How messages start: `messages.stream` for a one-shot turn, `session` for a long-lived one. */
-  where: string;
-  /** A one-shot turn fails at once when neither the socket nor REST can reach the host. */
-  oneShot: boolean;
 }
 
-/** What a connection reports to its engine: methods of the engine (a class instance), a stable call target per frame. */
+/**
+ * What a connection asks of and reports to its engine: methods of the engine (a class instance),
+ * a stable call target per frame, and no closures or copies per session.
+ */
 export interface ConnectionEvents {
   onOpen(): void;
   onFrame(data: unknown): void;
@@ -55,6 +35,12 @@ export interface ConnectionEvents {
   onLost(why: string): void;
   /** No socket can be had: the key was rejected again after its refresh, AUI cannot be reached, or reconnects ran out. */
   onFailed(error: AuiError): void;
+  /** Every change of state (the session's `state` event). */
+  onState(change: StateChange): void;
+  /** Whether anyone needs a socket now (turns waiting, or a long-lived session). */
+  wanted(): boolean;
+  /** A REST read without retries: resolves when AUI can be reached and takes the key. */
+  probe(): Promise<void>;
 }
 
 /** The session's socket over time; its `onSocket…` methods are the current socket's reports (SocketEvents). */
@@ -62,7 +48,10 @@ export class Connection implements SocketEvents {
   readonly #deps: ConnectionDeps;
   readonly #policy: ResolvedSessionOptions;
   readonly #events: ConnectionEvents;
-  readonly #host: string;
+  /** How messages start: `messages.stream` for a one-shot turn, `session` for a long-lived one. */
+  readonly #where: string;
+  /** A one-shot turn fails at once when neither the socket nor REST can reach the host. */
+  readonly #oneShot: boolean;
   #state: SessionState = 'connecting';
   #socket: Socket | undefined;
   #connecting = false;
@@ -77,11 +66,17 @@ export class Connection implements SocketEvents {
   /** The key was refreshed after a rejection and has not been seen to work since. */
   #keyRefreshed = false;
 
-  constructor(deps: ConnectionDeps, policy: ResolvedSessionOptions, events: ConnectionEvents) {
+  constructor(
+    deps: ConnectionDeps,
+    policy: ResolvedSessionOptions,
+    events: ConnectionEvents,
+    kind: SessionKind,
+  ) {
     this.#deps = deps;
     this.#policy = policy;
     this.#events = events;
-    this.#host = new URL(deps.wsUrl).host;
+    this.#oneShot = kind === 'one-shot';
+    this.#where = callName(kind);
   }
 
   get state(): SessionState {
@@ -114,7 +109,7 @@ export class Connection implements SocketEvents {
     if (!socket) return;
     this.#socket = undefined;
     socket.hangUp();
-    this.#deps.log('debug', `${this.#deps.where}: hung up (${why}).`);
+    this.#deps.log('debug', `${this.#where}: hung up (${why}).`);
     if (options.failed) this.#retryLater(why);
     else this.#reconnectIfWanted();
   }
@@ -195,7 +190,7 @@ export class Connection implements SocketEvents {
       return;
     }
     const why = closeDescription(ending);
-    this.#deps.log('debug', `${this.#deps.where}: ${why}.`);
+    this.#deps.log('debug', `${this.#where}: ${why}.`);
     this.#events.onLost(why);
     // A 1008 before any frame is the server refusing the key it accepted the socket with.
     if (ending.code === 1008 && ending.frames === 0) this.#onKeyRejected(why);
@@ -205,9 +200,9 @@ export class Connection implements SocketEvents {
   #handshakeFailed(ending: SocketEnding): void {
     this.#handshakeFailures++;
     this.#lastCause = ending.cause ?? `close ${ending.code}`;
-    const why = `could not connect to ${this.#host} (${this.#lastCause})`;
+    const why = `could not connect to ${this.#host()} (${this.#lastCause})`;
     // A one-shot turn asks REST after the first failure, a session after every second one.
-    const probeNow = this.#deps.oneShot || this.#handshakeFailures % 2 === 0;
+    const probeNow = this.#oneShot || this.#handshakeFailures % 2 === 0;
     if (probeNow) void this.#probe(why);
     else this.#retryLater(why);
   }
@@ -218,7 +213,7 @@ export class Connection implements SocketEvents {
     this.#refreshKey = true; // a rejected key can look like any failed handshake
     let failure: unknown;
     try {
-      await this.#deps.probe();
+      await this.#events.probe();
     } catch (error) {
       failure = error;
     }
@@ -228,9 +223,9 @@ export class Connection implements SocketEvents {
       this.#events.onFailed(failure);
       return;
     }
-    if (failure instanceof APIConnectionError && this.#deps.oneShot) {
+    if (failure instanceof APIConnectionError && this.#oneShot) {
       this.#events.onFailed(
-        this.#error(`cannot reach ${this.#host} (${this.#lastCause}); REST could not either`),
+        this.#error(`cannot reach ${this.#host()} (${this.#lastCause}); REST could not either`),
       );
       return;
     }
@@ -239,13 +234,13 @@ export class Connection implements SocketEvents {
 
   /** Another attempt after a backoff, unless nobody needs a socket or the failures ran out. */
   #retryLater(why: string): void {
-    if (this.#state === 'closed' || !this.#deps.wanted()) return;
+    if (this.#state === 'closed' || !this.#events.wanted()) return;
     const { maxRetries, minDelay, maxDelay } = this.#policy.reconnect;
     if (this.#failures >= maxRetries) {
       // The cause a handshake gave (ECONNREFUSED) says more than how the last socket closed.
       const cause = this.#lastCause ?? why;
       this.#events.onFailed(
-        this.#error(`could not connect to ${this.#host} after ${maxRetries} attempts (${cause})`),
+        this.#error(`could not connect to ${this.#host()} after ${maxRetries} attempts (${cause})`),
       );
       return;
     }
@@ -258,7 +253,7 @@ export class Connection implements SocketEvents {
   }
 
   #reconnectIfWanted(): void {
-    if (this.#state !== 'closed' && this.#deps.wanted()) this.ensureOpen();
+    if (this.#state !== 'closed' && this.#events.wanted()) this.ensureOpen();
   }
 
   /** One refresh of the key and one reconnect; a second rejection ends the session. */
@@ -268,7 +263,7 @@ export class Connection implements SocketEvents {
         new AuthenticationError({
           status: 401,
           body: { detail: why },
-          message: `${this.#deps.where}: the server rejected the key (${why})`,
+          message: `${this.#where}: the server rejected the key (${why})`,
           hint: authenticationHint(this.#deps.keys, this.#deps.wsUrl),
         }),
       );
@@ -276,19 +271,24 @@ export class Connection implements SocketEvents {
     }
     this.#keyRefreshed = true;
     this.#refreshKey = true;
-    this.#deps.log('info', `${this.#deps.where}: ${why}; retrying once with a refreshed key.`);
+    this.#deps.log('info', `${this.#where}: ${why}; retrying once with a refreshed key.`);
     this.#reconnectIfWanted();
   }
 
+  /** `host:port` of the socket URL, for messages (computed when one is written, not kept per session). */
+  #host(): string {
+    return new URL(this.#deps.wsUrl).host;
+  }
+
   #error(what: string): APIConnectionError {
-    return new APIConnectionError(`${this.#deps.where}: ${what}.`);
+    return new APIConnectionError(`${this.#where}: ${what}.`);
   }
 
   #setState(current: SessionState, extra: { retryIn?: number; reason?: string } = {}): void {
     const previous = this.#state;
     if (previous === current && current !== 'reconnecting') return;
     this.#state = current;
-    this.#deps.onState({ previous, current, ...extra });
+    this.#events.onState({ previous, current, ...extra });
   }
 }
 

@@ -6,21 +6,19 @@
 //   ./recovery — what became of a turn whose socket went away, read from history.
 // One turn is on the socket at a time (the API's frames may carry no task_id); a frame that cannot
 // be read fails its turn, never the process. REST reads come in as `history` (never http or client).
-// Imports: errors, keys (types), runtime, schemas (types), stream, ./*.
+// Imports: errors, runtime, schemas (types), stream, ./*.
 
 import { AuiError, SessionClosedError } from '../errors/errors.ts';
-import type { KeyProvider } from '../keys/providers.ts';
-import type { Log } from '../runtime/logger.ts';
 import { nextTask } from '../runtime/timers.ts';
-import type { WebSocketSource } from '../runtime/websocket.ts';
 import type { Message } from '../schemas/wire.ts';
 import { parseFrame, streamingText } from '../stream/frames.ts';
-import { Connection, type ConnectionEvents, type SessionState, type StateChange } from './connection.ts';
+import { Connection, type ConnectionDeps, type ConnectionEvents } from './connection.ts';
 import type { ResolvedSessionOptions } from './options.ts';
 import { TurnQueue } from './queue.ts';
 import { recoverTurn } from './recovery.ts';
 import { type Reply, replyOf } from './replies.ts';
 import type { StreamOptions, Turn } from './turn.ts';
+import { callName, type SessionKind, type SessionState, type StateChange } from './state.ts';
 import type { WatermarkStore } from './watermarks.ts';
 
 export interface HistoryOptions {
@@ -29,15 +27,8 @@ export interface HistoryOptions {
   maxRetries?: number;
 }
 
-/** One turn on its own socket (`messages.stream`), or one socket across turns (`aui.session()`). */
-export type SessionKind = 'one-shot' | 'long-lived';
-
 /** What the engine needs from the client, passed in so session never imports http. */
-export interface SessionDeps {
-  wsUrl: string;
-  keys: KeyProvider;
-  log: Log;
-  webSocket: () => WebSocketSource | Promise<WebSocketSource>;
+export interface SessionDeps extends ConnectionDeps {
   /** `tasks.messages` over REST (the watermark, recovery and the reachability probe). */
   history: (task_id: string, options?: HistoryOptions) => Promise<Message[]>;
   watermarks: WatermarkStore;
@@ -56,6 +47,7 @@ export class Engine implements ConnectionEvents {
   #pumpScheduled = false;
   #closing = false;
   #resolveClosed: (() => void) | undefined;
+  readonly #onState: (change: StateChange) => void;
 
   constructor(
     deps: SessionDeps,
@@ -66,15 +58,11 @@ export class Engine implements ConnectionEvents {
     this.#deps = deps;
     this.#options = options;
     this.#kind = kind;
-    this.#where = kind === 'one-shot' ? 'messages.stream' : 'session';
+    this.#where = callName(kind);
     // A failed turn's reply is expected for twice the time recovery waits for one.
     this.#turns = new TurnQueue(options.maxQueueBytes, deps.watermarks, 2 * options.recoveryTimeout);
-    const probe = () => this.#probe();
-    // A socket is wanted for turns waiting to be sent, and all along by a long-lived session.
-    const wanted = () => this.#turns.waiting > 0 || (kind === 'long-lived' && !this.#closing);
-    const oneShot = kind === 'one-shot';
-    const connectionDeps = { ...deps, probe, wanted, onState, where: this.#where, oneShot };
-    this.#connection = new Connection(connectionDeps, options, this);
+    this.#onState = onState;
+    this.#connection = new Connection(deps, options, this, kind);
     if (kind === 'long-lived') this.#connection.ensureOpen();
   }
 
@@ -84,6 +72,15 @@ export class Engine implements ConnectionEvents {
 
   onOpen(): void {
     this.#schedulePump();
+  }
+
+  onState(change: StateChange): void {
+    this.#onState(change);
+  }
+
+  /** A socket is wanted for turns waiting to be sent, and all along by a long-lived session. */
+  wanted(): boolean {
+    return this.#turns.waiting > 0 || (this.#kind === 'long-lived' && !this.#closing);
   }
 
   /** Queues a turn (or fails it at once); returns what abandons it. */
@@ -169,7 +166,7 @@ export class Engine implements ConnectionEvents {
   }
 
   /** Can REST reach AUI with this key? A read of the task's history, without retries. */
-  async #probe(): Promise<void> {
+  async probe(): Promise<void> {
     const task_id = this.#turns.first?.params.task_id;
     if (task_id) await this.#deps.history(task_id, { maxRetries: 0 });
   }

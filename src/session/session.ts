@@ -2,12 +2,12 @@
 // each `messages.stream()` turn a one-shot session (one turn on its own socket). It owns the
 // public surface — `stream()`, `state`, `on('state')`, `close()` — and hands every turn to
 // ./engine, which coordinates the socket, the turns and their recovery.
-// Imports: stream, ./engine, ./connection (types), ./turn.
+// Imports: stream, ./engine, ./state (types), ./turn.
 
 import { MessageStream } from '../stream/message-stream.ts';
-import type { SessionState, StateChange } from './connection.ts';
-import { Engine, type SessionDeps, type SessionKind } from './engine.ts';
+import { Engine, type SessionDeps } from './engine.ts';
 import type { ResolvedSessionOptions } from './options.ts';
+import type { SessionKind, SessionState, StateChange } from './state.ts';
 import { type StreamOptions, type StreamParams, Turn } from './turn.ts';
 
 /**

@@ -92,7 +92,7 @@ export class Socket implements SocketHandlers {
   hangUp(): void {
     if (this.#ended) return;
     this.#ended = true;
-    clearTimeout(this.#connectTimer);
+    this.#stopConnectTimer();
     try {
       this.#ws.close(1000);
     } catch {
@@ -102,7 +102,7 @@ export class Socket implements SocketHandlers {
 
   onOpen(): void {
     if (this.#ended) return;
-    clearTimeout(this.#connectTimer);
+    this.#stopConnectTimer();
     this.#openedAt = Date.now();
     this.#events.onSocketOpen();
   }
@@ -119,6 +119,12 @@ export class Socket implements SocketHandlers {
 
   onClose(code: number | undefined, reason: unknown): void {
     this.#end(code ?? 1006, reasonText(reason));
+  }
+
+  /** Cleared and dropped: a cleared Timeout kept in a field would stay on the heap as long as the socket. */
+  #stopConnectTimer(): void {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = undefined;
   }
 
   #timedOut(): void {
