@@ -62,6 +62,16 @@ export const bundles = [
     sameAs: 2,
   },
   {
+    // What `aui-messaging/ai` adds to a route that already streams with the SDK (not budgeted):
+    // the adapter alone, with the SDK it reads from left out.
+    name: 'AI SDK adapter (aui-messaging/ai: toUIMessageStream)',
+    external: ['./src/index.ts', '../stream/*', '../errors/*', '../schemas/*', '../shared/*'],
+    source: `
+      import { toUIMessageStream } from './src/ai/ui-message-stream.ts';
+      export const adapt = (stream) => toUIMessageStream(stream);
+    `,
+  },
+  {
     // Every schema the SDK defines (spreading the namespaces keeps all of them) plus safeParse:
     // valibot as the SDK uses it, with the SDK's schema definitions on top.
     name: 'valibot as used (schemas/wire + schemas/input + safeParse)',
