@@ -65,7 +65,7 @@ export const bundles = [
     // What `aui-messaging/ai` adds to a route that already streams with the SDK (not budgeted):
     // the adapter alone, with the SDK it reads from left out.
     name: 'AI SDK adapter (aui-messaging/ai: toUIMessageStream)',
-    external: ['./src/index.ts', '../stream/*', '../errors/*', '../schemas/*', '../shared/*'],
+    external: ['../stream/*', '../errors/*', '../schemas/*', '../shared/*'],
     source: `
       import { toUIMessageStream } from './src/ai/ui-message-stream.ts';
       export const adapt = (stream) => toUIMessageStream(stream);

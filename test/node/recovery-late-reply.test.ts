@@ -12,7 +12,8 @@
 // continue the text that had already streamed for this turn.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TurnInterruptedError } from '../../src/index.node.ts';
+import { type AuiClient, type Task, TurnInterruptedError } from '../../src/index.node.ts';
+import { WatermarkStore } from '../../src/session/watermarks.ts';
 import { clientFor, mockServer, rejection } from '../fixtures/mock.ts';
 
 const mock = await mockServer({
@@ -21,13 +22,7 @@ const mock = await mockServer({
 const aui = clientFor(mock, { session: { recoveryTimeout: 300, reconnect: { minDelay: 5, maxDelay: 20 } } });
 
 test("a late reply to an earlier failed turn is never delivered as a later turn's answer", async () => {
-  const task = await aui.tasks.create({ user_id: 'found' });
-  await aui.messages.stream({ task_id: task.id, text: 'warm up' }).finalText();
-
-  mock.failTurn({ kind: 'drop', afterFrames: 2, recordReply: 'later', laterMs: 600 });
-  const a = await rejection(aui.messages.stream({ task_id: task.id, text: 'a' }).finalMessage());
-  assert.ok(a instanceof TurnInterruptedError, String(a));
-  assert.equal(a.delivered, true);
+  const task = await taskWhoseTurnAFailed(aui, 600);
 
   assert.equal(
     await aui.messages.stream({ task_id: task.id, text: 'b' }).finalText(),
@@ -85,14 +80,8 @@ test("once a failed turn's late reply is in history, a later turn's reply is del
   const aui = clientFor(mock, {
     session: { recoveryTimeout: 1000, reconnect: { minDelay: 5, maxDelay: 20 } },
   });
-  const task = await aui.tasks.create({ user_id: 'found' });
-  await aui.messages.stream({ task_id: task.id, text: 'warm up' }).finalText();
-
-  // A: dropped, its reply stored 1.2 s later, after A's recovery gave up (1 s).
-  mock.failTurn({ kind: 'drop', afterFrames: 2, recordReply: 'later', laterMs: 1200 });
-  const a = await rejection(aui.messages.stream({ task_id: task.id, text: 'a' }).finalMessage());
-  assert.ok(a instanceof TurnInterruptedError, String(a));
-  assert.equal(a.delivered, true);
+  // A's reply is stored 1.2 s after the drop, after A's recovery gave up (1 s).
+  const task = await taskWhoseTurnAFailed(aui, 1200);
   await untilInHistory(aui, task.id, 'Answer to a, in several words here.');
 
   // C, still within the 2 s A's reply was waited for: dropped, and its reply stored at once.
@@ -103,12 +92,34 @@ test("once a failed turn's late reply is in history, a later turn's reply is del
   );
 });
 
+test('each failed turn is waited for on its own: once the earlier wait ends, counting starts at the later turn', async () => {
+  // Merging the waits (one deadline pushed out by every failure, one start kept from the first)
+  // would keep counting from a turn whose wait had ended, as long as failures kept coming.
+  const store = new WatermarkStore();
+  store.awaitReply('task', 30, { lastId: 'before-first' });
+  store.awaitReply('task', 60_000, { lastId: 'before-second' });
+  assert.deepEqual(store.awaitedReply('task')?.since, { lastId: 'before-first' });
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.deepEqual(store.awaitedReply('task')?.since, { lastId: 'before-second' });
+  assert.equal(store.awaitedReply('other task'), undefined);
+});
+
+/**
+ * A task with one completed turn, then turn A ('a') dropped after two frames with its reply stored
+ * `laterMs` after the drop: A has failed (TurnInterruptedError, delivered true) when this resolves.
+ */
+async function taskWhoseTurnAFailed(aui: AuiClient, laterMs: number): Promise<Task> {
+  const task = await aui.tasks.create({ user_id: 'found' });
+  await aui.messages.stream({ task_id: task.id, text: 'warm up' }).finalText();
+  mock.failTurn({ kind: 'drop', afterFrames: 2, recordReply: 'later', laterMs });
+  const a = await rejection(aui.messages.stream({ task_id: task.id, text: 'a' }).finalMessage());
+  assert.ok(a instanceof TurnInterruptedError, String(a));
+  assert.equal(a.delivered, true);
+  return task;
+}
+
 /** Waits until an agent entry with `text` is in the task's history. */
-async function untilInHistory(
-  aui: ReturnType<typeof clientFor>,
-  task_id: string,
-  text: string,
-): Promise<void> {
+async function untilInHistory(aui: AuiClient, task_id: string, text: string): Promise<void> {
   for (let tries = 0; tries < 100; tries++) {
     const history = await aui.tasks.messages(task_id);
     if (history.some((entry) => entry.text === text)) return;
